@@ -1,0 +1,48 @@
+namespace BatchSync.Api.OpenApi;
+
+/// <summary>Example bodies of an endpoint, by status code, shown in Swagger UI.</summary>
+internal sealed record ExamplesMetadata(string? Request, IReadOnlyDictionary<int, string> Responses);
+
+internal static class Examples
+{
+    private const string Conflict =
+        """{"status":"error","message":"Part 2 of sync device123_1694123456789_k3j4h5 was already received with different records","errors":{"records":["differ from the part already received"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""";
+
+    private const string Validation =
+        """{"status":"error","message":"Validation failed","errors":{"records[3].latitude":["must be between -90 and 90"],"part_number":["must not exceed total_parts"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""";
+
+    private const string Unauthorized =
+        """{"status":"error","message":"Missing or unknown bearer token","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""";
+
+    private const string Forbidden =
+        """{"status":"error","message":"This token may not write device device123","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""";
+
+    public static readonly ExamplesMetadata Upload = new(
+        """
+        {"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","part_number":1,"total_parts":2,
+         "records":[
+          {"type":"location","timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0,"altitude":125.5,"speed":45.2,"bearing":245.8,"battery_level":85,"network_type":"WiFi","provider":"gps"},
+          {"type":"driving","timestamp":1694123466789,"event_type":"driving_start","location":{"latitude":32.0863,"longitude":34.7828,"accuracy":12.0},"speed":0,"bearing":180.0}]}
+        """,
+        new Dictionary<int, string>
+        {
+            [200] = """{"status":"success","message":"Sync completed successfully","sync_id":"device123_1694123456789_k3j4h5","part_number":2,"total_parts":2,"records_count":2,"sync_complete":true,"processing_results":{"driving":{"2023-09-07":1},"location":{"2023-09-07":3}},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [400] = Validation,
+            [401] = Unauthorized,
+            [403] = Forbidden,
+            [409] = Conflict,
+            [413] = """{"status":"error","message":"Too many records in one part","errors":{"records":["must not contain more than 100 records"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
+            [415] = """{"status":"error","message":"Content-Type must be application/json","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
+            [500] = """{"status":"error","message":"Internal server error; the request may be retried","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
+        });
+
+    public static readonly ExamplesMetadata Session = new(
+        null,
+        new Dictionary<int, string>
+        {
+            [200] = """{"status":"success","sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":[1,2,4],"missing_parts":[3,5],"records_received":300,"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:51:02.120Z","request_id":"5d0c1e7a9b3f2a64"}""",
+            [401] = Unauthorized,
+            [403] = """{"status":"error","message":"This token may not read the sessions of device device123","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
+            [404] = """{"status":"error","message":"Sync session device123_1694123456789_k3j4h5 not found","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
+        });
+}

@@ -1,0 +1,36 @@
+using BatchSync.Application.Sync;
+using BatchSync.Domain.Sync;
+
+namespace BatchSync.Application.Abstractions;
+
+/// <summary>
+/// The sync store as the writer sees it, inside its transaction. Only usable from work given to
+/// <see cref="ISyncWriteQueue"/>.
+/// </summary>
+public interface ISyncStore
+{
+    SyncSession? FindSession(string syncId);
+
+    void AddSession(SyncSession session);
+
+    void UpdateSession(SyncSession session);
+
+    /// <summary>Stores a received part: its bookkeeping and its records, staged until the sync completes.</summary>
+    void AddPart(string syncId, BatchPart part, IReadOnlyList<PreparedRecord> records);
+
+    /// <summary>The staged records of every part of a sync, each part in the order it was sent.</summary>
+    IReadOnlyList<PreparedRecord> LoadStagedRecords(string syncId);
+
+    /// <summary>
+    /// Adds records, already in log order, to the log tables; a record already stored for the device is
+    /// skipped. Schedules the dated log files to follow once the transaction is durable.
+    /// </summary>
+    LogAppendResult AppendToLogs(SyncSession session, IReadOnlyList<PreparedRecord> records);
+
+    void DropStagedRecords(string syncId);
+}
+
+/// <param name="Inserted">Records newly stored.</param>
+/// <param name="AlreadyStored">Records skipped because the device's log already held them.</param>
+/// <param name="FilesWritten">Completes when the dated log files hold the new records.</param>
+public sealed record LogAppendResult(int Inserted, int AlreadyStored, Task FilesWritten);

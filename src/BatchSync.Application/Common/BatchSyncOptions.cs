@@ -1,0 +1,42 @@
+namespace BatchSync.Application.Common;
+
+/// <summary>The <c>BatchSync</c> configuration section, less what only Infrastructure reads.</summary>
+public sealed class BatchSyncOptions
+{
+    public const string SectionName = "BatchSync";
+
+    /// <summary>Where the SQLite file and the dated <c>logs/</c> live.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>IANA time zone that decides a record's log date.</summary>
+    public string LogTimeZone { get; set; } = "UTC";
+
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+public sealed class LimitsOptions
+{
+    /// <summary>Records a part may carry.</summary>
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>Parts a sync may have.</summary>
+    public int MaxBatchParts { get; set; } = 50;
+
+    /// <summary>An incomplete sync untouched this long is expired.</summary>
+    public int TempRetentionHours { get; set; } = 24;
+
+    /// <summary>Syncs open at once.</summary>
+    public int MaxSyncSessions { get; set; } = 100;
+
+    /// <summary>Largest request body, in bytes, read before it is refused.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest single record, in bytes of its JSON, unknown fields included.</summary>
+    public int MaxRecordBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How far past the server's clock a timestamp may lie.</summary>
+    public int MaxClockSkewHours { get; set; } = 24;
+
+    /// <summary>Earliest acceptable timestamp.</summary>
+    public DateTime MinTimestamp { get; set; } = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+}

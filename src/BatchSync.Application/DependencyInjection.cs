@@ -1,0 +1,22 @@
+using BatchSync.Application.Sync;
+using BatchSync.Application.Sync.UploadBatchPart;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BatchSync.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>Validators and application services. The mediator itself is generated and wired in the Api.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        services.AddValidatorsFromAssembly(
+            typeof(DependencyInjection).Assembly,
+            ServiceLifetime.Singleton,
+            filter: r => r.ValidatorType != typeof(IncomingRecordValidator), // built by its parent with the limits
+            includeInternalTypes: true);
+        services.AddSingleton<LogCalendar>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

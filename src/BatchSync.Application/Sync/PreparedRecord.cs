@@ -1,0 +1,30 @@
+using BatchSync.Domain.Sync;
+
+namespace BatchSync.Application.Sync;
+
+/// <summary>
+/// A validated record ready for the writer: its typed fields, its canonical JSON (the line of its
+/// dated log file), the hash of that JSON (its identity with device and timestamp), its log date, and
+/// where it was sent (part, position) to order ties.
+/// </summary>
+public sealed record PreparedRecord(
+    SyncRecord Record,
+    byte[] Json,
+    long ContentHash,
+    DateOnly LogDate,
+    int PartNumber,
+    int Position)
+{
+    /// <summary>Log order: timestamp, then part, then position in the part.</summary>
+    public static readonly Comparison<PreparedRecord> LogOrder = static (a, b) =>
+    {
+        var c = a.Record.Timestamp.CompareTo(b.Record.Timestamp);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = a.PartNumber.CompareTo(b.PartNumber);
+        return c != 0 ? c : a.Position.CompareTo(b.Position);
+    };
+}

@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using BatchSync.Domain.Sync;
+
+namespace BatchSync.Application.Sync.UploadBatchPart;
+
+/// <summary>
+/// Turns validated records into <see cref="PreparedRecord"/>s, in log order, and hashes the part: work
+/// done on the request's thread so the single writer only writes.
+/// </summary>
+internal static class PartPreparer
+{
+    public static (List<PreparedRecord> Records, string ContentHash) Prepare(
+        IReadOnlyList<IncomingRecord> incoming,
+        int partNumber,
+        LogCalendar calendar)
+    {
+        var records = new List<PreparedRecord>(incoming.Count);
+        using var partHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> digest = stackalloc byte[32];
+        for (var i = 0; i < incoming.Count; i++)
+        {
+            var record = incoming[i];
+            partHash.AppendData(record.Json);
+            partHash.AppendData("\n"u8);
+            SHA256.HashData(record.Json, digest);
+            var typed = ToDomain(record);
+            records.Add(new PreparedRecord(
+                typed,
+                record.Json,
+                BinaryPrimitives.ReadInt64BigEndian(digest),
+                calendar.LogDate(typed.Timestamp),
+                partNumber,
+                i));
+        }
+
+        records.Sort(PreparedRecord.LogOrder);
+        return (records, "sha256:" + Convert.ToHexStringLower(partHash.GetHashAndReset()));
+    }
+
+    private static SyncRecord ToDomain(IncomingRecord r) => r.Type switch
+    {
+        "location" => new LocationRecord(
+            r.Timestamp!.Value,
+            r.Latitude!.Value,
+            r.Longitude!.Value,
+            r.Accuracy,
+            r.Altitude,
+            r.Speed,
+            r.Bearing,
+            r.BatteryLevel,
+            r.NetworkType,
+            r.Provider),
+        "driving" => new DrivingRecord(
+            r.Timestamp!.Value,
+            r.EventType!,
+            r.LocationLatitude,
+            r.LocationLongitude,
+            r.LocationAccuracy,
+            r.Speed,
+            r.Bearing),
+        _ => throw new InvalidOperationException($"Record type '{r.Type}' passed validation."),
+    };
+}

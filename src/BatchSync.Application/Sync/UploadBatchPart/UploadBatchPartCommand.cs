@@ -1,0 +1,29 @@
+using BatchSync.Application.Behaviors;
+using BatchSync.Application.Common;
+using BatchSync.Domain.Common;
+using Mediator;
+
+namespace BatchSync.Application.Sync.UploadBatchPart;
+
+/// <summary>One part of a sync, as read from the body by <see cref="BatchPartReader"/>.</summary>
+/// <param name="ShapeErrors">Fields present with the wrong JSON type, by wire path.</param>
+public sealed record UploadBatchPartCommand(
+    Caller Caller,
+    string? SyncId,
+    string? DeviceId,
+    string? UserName,
+    int? PartNumber,
+    int? TotalParts,
+    IReadOnlyList<IncomingRecord>? Records,
+    IReadOnlyDictionary<string, string[]> ShapeErrors) : ICommand<Result<UploadBatchPartResponse>>, IValidated;
+
+/// <summary>What the part did: stored, duplicate, or (with <see cref="ProcessingResults"/>) completed the sync.</summary>
+public sealed record UploadBatchPartResponse(
+    string Message,
+    string SyncId,
+    int PartNumber,
+    int TotalParts,
+    int RecordsCount,
+    bool Duplicate,
+    bool SyncComplete,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults);

@@ -1,0 +1,125 @@
+using System.Globalization;
+using BatchSync.Application.Abstractions;
+using BatchSync.Domain.Common;
+using BatchSync.Domain.Sync;
+using Mediator;
+
+namespace BatchSync.Application.Sync.UploadBatchPart;
+
+internal sealed class UploadBatchPartCommandHandler(ISyncWriteQueue writer, LogCalendar calendar, TimeProvider time)
+    : ICommandHandler<UploadBatchPartCommand, Result<UploadBatchPartResponse>>
+{
+    public async ValueTask<Result<UploadBatchPartResponse>> Handle(
+        UploadBatchPartCommand command,
+        CancellationToken cancellationToken)
+    {
+        if (!command.Caller.MayAccess(command.DeviceId!))
+        {
+            return Error.Forbidden($"This token may not write device {command.DeviceId}");
+        }
+
+        var (records, contentHash) = PartPreparer.Prepare(command.Records!, command.PartNumber!.Value, calendar);
+        var part = new PartSubmission(
+            command.DeviceId!,
+            command.UserName!,
+            command.PartNumber.Value,
+            command.TotalParts!.Value,
+            records.Count,
+            contentHash);
+
+        var outcome = await writer.ExecuteAsync(
+            store => ReceivePart(store, command.SyncId!, part, records, time.GetUtcNow().UtcDateTime),
+            cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            return outcome.Error!;
+        }
+
+        var (response, filesWritten) = outcome.Value;
+        if (filesWritten is not null)
+        {
+            // The answer waits for the dated files, so "completed" means tables and files alike.
+            await filesWritten.WaitAsync(cancellationToken);
+        }
+
+        return response;
+    }
+
+    /// <summary>Runs on the writer: the session's rules decide, the store follows.</summary>
+    private static Result<(UploadBatchPartResponse, Task?)> ReceivePart(
+        ISyncStore store,
+        string syncId,
+        PartSubmission part,
+        List<PreparedRecord> records,
+        DateTime now)
+    {
+        var session = store.FindSession(syncId);
+        var isNew = session is null;
+        session ??= SyncSession.Start(syncId, part.DeviceId, part.UserName, part.TotalParts, now);
+        var receipt = session.ReceivePart(part, now);
+        if (!receipt.IsSuccess)
+        {
+            return receipt.Error!;
+        }
+
+        switch (receipt.Value)
+        {
+            case PartReceipt.Duplicate:
+                return (Answer(session, part, "Batch part already received", duplicate: true), null);
+            case PartReceipt.AlreadyCompleted:
+                return (Completed(session, session.Completion!, duplicate: true), null);
+        }
+
+        if (isNew)
+        {
+            store.AddSession(session);
+        }
+
+        store.AddPart(syncId, session.Parts[^1], records);
+        if (receipt.Value == PartReceipt.Stored)
+        {
+            store.UpdateSession(session);
+            return (Answer(session, part, "Batch part received", duplicate: false), null);
+        }
+
+        var merged = store.LoadStagedRecords(syncId).ToList();
+        merged.Sort(PreparedRecord.LogOrder);
+        var appended = store.AppendToLogs(session, merged);
+        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged));
+        session.Complete(summary, now);
+        store.UpdateSession(session);
+        store.DropStagedRecords(syncId);
+        return (Completed(session, summary, duplicate: false), appended.FilesWritten);
+    }
+
+    private static UploadBatchPartResponse Answer(
+        SyncSession session,
+        PartSubmission part,
+        string message,
+        bool duplicate) =>
+        new(message, session.SyncId, part.PartNumber, session.TotalParts, part.RecordCount, duplicate, false, null);
+
+    private static UploadBatchPartResponse Completed(SyncSession session, CompletionSummary summary, bool duplicate) =>
+        new(
+            "Sync completed successfully",
+            session.SyncId,
+            summary.PartNumber,
+            session.TotalParts,
+            summary.RecordsCount,
+            duplicate,
+            true,
+            summary.ProcessingResults);
+
+    private static Dictionary<string, IReadOnlyDictionary<string, int>> CountByTypeAndDate(List<PreparedRecord> records)
+    {
+        var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>();
+        foreach (var group in records.GroupBy(r => r.Record.Type))
+        {
+            counts[group.Key.WireName()] = new SortedDictionary<string, int>(
+                group.GroupBy(r => r.LogDate).ToDictionary(d => d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d => d.Count()),
+                StringComparer.Ordinal);
+        }
+
+        return counts;
+    }
+}

@@ -1,0 +1,44 @@
+namespace BatchSync.Domain.Common;
+
+/// <summary>Either a value or an <see cref="Error"/>; expected outcomes travel as values, not exceptions.</summary>
+public readonly record struct Result<T> : IFailable<Result<T>>
+{
+    private readonly T? _value;
+
+    private Result(T value)
+    {
+        _value = value;
+        Error = null;
+    }
+
+    private Result(Error error)
+    {
+        _value = default;
+        Error = error;
+    }
+
+    public Error? Error { get; }
+
+    public bool IsSuccess => Error is null;
+
+    public T Value => IsSuccess ? _value! : throw new InvalidOperationException($"Result is a failure: {Error!.Message}");
+
+    public static Result<T> Success(T value) => new(value);
+
+    public static Result<T> Failure(Error error) => new(error);
+
+    public static Result<T> Fail(Error error) => new(error);
+
+    public static implicit operator Result<T>(T value) => new(value);
+
+    public static implicit operator Result<T>(Error error) => new(error);
+
+    public Result<TOut> Map<TOut>(Func<T, TOut> map) => IsSuccess ? map(_value!) : Error!;
+}
+
+/// <summary>Lets generic code (a pipeline behaviour) build the failure of a result type it does not know.</summary>
+public interface IFailable<TSelf>
+    where TSelf : IFailable<TSelf>
+{
+    static abstract TSelf Fail(Error error);
+}

@@ -1,0 +1,30 @@
+using BatchSync.Application.Common;
+using Microsoft.Extensions.Options;
+
+namespace BatchSync.Infrastructure;
+
+internal sealed class BatchSyncOptionsValidator : IValidateOptions<BatchSyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BatchSyncOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            failures.Add("BatchSync:DataDirectory is required.");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.LogTimeZone, out _))
+        {
+            failures.Add($"BatchSync:LogTimeZone '{options.LogTimeZone}' is not a known time zone.");
+        }
+
+        var limits = options.Limits;
+        if (limits.MaxBatchSize < 1 || limits.MaxBatchParts < 1 || limits.MaxSyncSessions < 1 ||
+            limits.TempRetentionHours < 1 || limits.MaxRequestBodyBytes < 1024 || limits.MaxRecordBytes < 256)
+        {
+            failures.Add("BatchSync:Limits must be positive (body at least 1024 bytes, record at least 256).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,58 @@
+using BatchSync.Application.Abstractions;
+using BatchSync.Application.Common;
+using BatchSync.Infrastructure.Auth;
+using BatchSync.Infrastructure.Persistence;
+using BatchSync.Infrastructure.Persistence.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace BatchSync.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BatchSyncOptions>().Bind(configuration.GetSection(BatchSyncOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BatchSyncOptions>, BatchSyncOptionsValidator>();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<ITokenAuthenticator, ConfiguredTokenAuthenticator>();
+
+        services.AddSingleton<SqliteDatabase>();
+        services.AddDbContext<BatchSyncDbContext>((sp, options) =>
+            options.UseSqlite(sp.GetRequiredService<SqliteDatabase>().ConnectionString));
+        services.AddScoped<IBatchSyncDbContext>(sp => sp.GetRequiredService<BatchSyncDbContext>());
+
+        // Order matters: the database is ready before the writer starts.
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<SyncWriteQueue>();
+        services.AddSingleton<ISyncWriteQueue>(sp => sp.GetRequiredService<SyncWriteQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<SyncWriteQueue>());
+
+        services.AddHealthChecks()
+            .AddDbContextCheck<BatchSyncDbContext>("database", tags: ["ready"])
+            .AddCheck<DataFolderHealthCheck>("data-folder", tags: ["ready"]);
+        return services;
+    }
+}
+
+internal sealed class DataFolderHealthCheck(SqliteDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var probe = Path.Combine(database.DataDirectory, $".health-{Guid.NewGuid():N}");
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            File.Delete(probe);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return HealthCheckResult.Unhealthy("The data folder is not writable.");
+        }
+    }
+}

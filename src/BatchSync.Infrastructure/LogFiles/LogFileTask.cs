@@ -1,0 +1,54 @@
+using BatchSync.Domain.Sync;
+
+namespace BatchSync.Infrastructure.LogFiles;
+
+/// <summary>
+/// One dated log file that a committed completion changed. With <see cref="AppendLines"/>, the new
+/// records all come after what the file holds and are appended; without, the file is rewritten from
+/// the log table, rows up to <see cref="UpToRowId"/>. <see cref="OutboxId"/> is the row that remembers
+/// the file is owed, deleted once it is written.
+/// </summary>
+internal sealed class LogFileTask(
+    RecordType type,
+    string deviceId,
+    DateOnly date,
+    List<byte[]>? appendLines,
+    bool fileHadRecords,
+    long upToRowId,
+    long outboxId)
+{
+    private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public RecordType Type { get; } = type;
+
+    public string DeviceId { get; } = deviceId;
+
+    public DateOnly Date { get; } = date;
+
+    public List<byte[]>? AppendLines { get; } = appendLines;
+
+    /// <summary>The table held records of this file before: if the file is gone, appending is not enough.</summary>
+    public bool FileHadRecords { get; } = fileHadRecords;
+
+    public long UpToRowId { get; } = upToRowId;
+
+    public long OutboxId { get; } = outboxId;
+
+    public Task Written => _written.Task;
+
+    public void MarkWritten() => _written.TrySetResult();
+
+    public void MarkFailed(Exception error) => _written.TrySetException(error);
+
+    public static Task WhenWritten(IEnumerable<LogFileTask> tasks) => Task.WhenAll(tasks.Select(t => t.Written));
+}
+
+internal static class LogTables
+{
+    public static string Of(RecordType type) => type switch
+    {
+        RecordType.Location => "location_logs",
+        RecordType.Driving => "driving_logs",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+}

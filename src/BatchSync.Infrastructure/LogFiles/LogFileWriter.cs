@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Threading.Channels;
+using BatchSync.Application.Sync;
+using BatchSync.Domain.Sync;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace BatchSync.Infrastructure.LogFiles;
+
+/// <summary>
+/// Brings the dated log files up to date with the log tables, one committed completion after another
+/// in commit order. New records later than a file's last line are appended; anything else rewrites the
+/// file from the table into a temporary file that replaces it whole, so a reader never meets a
+/// half-written file and the order is the table's.
+/// </summary>
+internal sealed class LogFileWriter : IAsyncDisposable
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    private readonly Channel<List<LogFileTask>> _queue = Channel.CreateUnbounded<List<LogFileTask>>(
+        new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly LogFilePaths _paths;
+    private readonly LogCalendar _calendar;
+    private readonly SqliteConnection _reader;
+    private readonly Action<List<long>> _forgetOutbox;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+
+    // Files whose last write failed, perhaps half-way: the next change rewrites them whole.
+    private readonly HashSet<string> _damaged = [];
+
+    public LogFileWriter(
+        LogFilePaths paths,
+        LogCalendar calendar,
+        string connectionString,
+        Action<List<long>> forgetOutbox,
+        ILogger logger)
+    {
+        _paths = paths;
+        _calendar = calendar;
+        _reader = new SqliteConnection(connectionString);
+        _reader.Open();
+        _forgetOutbox = forgetOutbox;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void Post(List<LogFileTask> tasks) => _queue.Writer.TryWrite(tasks);
+
+    /// <summary>Rewrites one file from the table (all rows, or those up to a row id).</summary>
+    public static void Rebuild(
+        SqliteConnection connection,
+        LogFilePaths paths,
+        LogCalendar calendar,
+        RecordType type,
+        string deviceId,
+        DateOnly date,
+        long upToRowId = long.MaxValue)
+    {
+        var path = paths.Of(type, date, deviceId);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        var (from, to) = calendar.Window(date);
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText =
+                $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $device AND timestamp BETWEEN $from AND $to " +
+                "AND log_date = $date AND id <= $upTo ORDER BY timestamp, id";
+            select.Parameters.AddWithValue("$device", deviceId);
+            select.Parameters.AddWithValue("$from", from);
+            select.Parameters.AddWithValue("$to", to);
+            select.Parameters.AddWithValue("$date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            select.Parameters.AddWithValue("$upTo", upToRowId);
+            using var rows = select.ExecuteReader();
+            using var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+            using (var text = new StreamWriter(file, leaveOpen: true))
+            {
+                text.NewLine = "\n";
+                while (rows.Read())
+                {
+                    text.WriteLine(rows.GetString(0));
+                }
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _reader.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var written = new List<long>();
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (_queue.Reader.TryRead(out var tasks))
+            {
+                foreach (var task in tasks)
+                {
+                    if (Write(task))
+                    {
+                        written.Add(task.OutboxId);
+                    }
+
+                    // The tables are the truth; a file that failed stays owed in the outbox and is rebuilt.
+                    task.MarkWritten();
+                }
+            }
+
+            if (written.Count > 0)
+            {
+                _forgetOutbox(written);
+                written = [];
+            }
+        }
+    }
+
+    private bool Write(LogFileTask task)
+    {
+        var path = _paths.Of(task.Type, task.Date, task.DeviceId);
+        try
+        {
+            if (task.AppendLines is { } lines && !_damaged.Contains(path) && (!task.FileHadRecords || File.Exists(path)))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024);
+                foreach (var line in lines)
+                {
+                    file.Write(line);
+                    file.Write(NewLine);
+                }
+
+                file.Flush(flushToDisk: true);
+            }
+            else
+            {
+                Rebuild(_reader, _paths, _calendar, task.Type, task.DeviceId, task.Date, task.UpToRowId);
+                _damaged.Remove(path);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            _damaged.Add(path);
+            _logger.LogError(
+                e,
+                "Dated log file {Type}/{Date}/{DeviceId} not written; it stays owed and is rebuilt from the tables",
+                task.Type.WireName(),
+                task.Date,
+                task.DeviceId);
+            return false;
+        }
+    }
+}

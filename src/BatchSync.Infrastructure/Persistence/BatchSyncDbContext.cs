@@ -1,0 +1,41 @@
+using BatchSync.Application.Abstractions;
+using BatchSync.Domain.Logs;
+using BatchSync.Domain.Sync;
+using Microsoft.EntityFrameworkCore;
+
+namespace BatchSync.Infrastructure.Persistence;
+
+public sealed class BatchSyncDbContext(DbContextOptions<BatchSyncDbContext> options) : DbContext(options), IBatchSyncDbContext
+{
+    public DbSet<SyncSession> SyncSessions => Set<SyncSession>();
+
+    public DbSet<BatchPart> BatchParts => Set<BatchPart>();
+
+    public DbSet<LocationLogEntry> LocationLogs => Set<LocationLogEntry>();
+
+    public DbSet<DrivingLogEntry> DrivingLogs => Set<DrivingLogEntry>();
+
+    public DbSet<LogFileOutboxEntry> LogFileOutbox => Set<LogFileOutboxEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BatchSyncDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Instants as Unix milliseconds: sortable in SQL, and what the writer's own SQL stores.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<SyncStatus>().HaveConversion<string>();
+    }
+}
+
+/// <summary>A dated log file that a completion changed and that is not yet known to be written.</summary>
+public sealed class LogFileOutboxEntry
+{
+    public long Id { get; set; }
+
+    public required string LogType { get; set; }
+
+    public required string DeviceId { get; set; }
+
+    public DateOnly LogDate { get; set; }
+}

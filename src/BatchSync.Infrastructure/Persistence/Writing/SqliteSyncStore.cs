@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text;
+using BatchSync.Application.Abstractions;
+using BatchSync.Application.Sync;
+using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.LogFiles;
+using BatchSync.Infrastructure.Persistence.Configurations;
+using Microsoft.Data.Sqlite;
+
+namespace BatchSync.Infrastructure.Persistence.Writing;
+
+/// <summary>
+/// The writer's side of the store: SQL on the writer's own connection, each statement prepared once
+/// and reused. All the provider-specific SQL of the write path is here.
+/// </summary>
+internal sealed class SqliteSyncStore : ISyncStore, IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly LogCalendar _calendar;
+    private readonly Dictionary<string, SqliteCommand> _commands = [];
+    private readonly List<LogFileTask> _pendingFiles = [];
+
+    public SqliteSyncStore(SqliteConnection connection, LogCalendar calendar)
+    {
+        _connection = connection;
+        _calendar = calendar;
+    }
+
+    /// <summary>File work of the open transaction, handed to the log file writer once it commits.</summary>
+    public List<LogFileTask> PendingFiles => _pendingFiles;
+
+    public void Execute(string sql) => Command(sql).ExecuteNonQuery();
+
+    public SyncSession? FindSession(string syncId)
+    {
+        var find = Command(
+            "SELECT device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion " +
+            "FROM sync_sessions WHERE sync_id = $id", "$id");
+        find.Parameters[0].Value = syncId;
+        string deviceId, userName, status;
+        int totalParts;
+        long createdAt, updatedAt;
+        long? completedAt;
+        string? completion;
+        using (var row = find.ExecuteReader())
+        {
+            if (!row.Read())
+            {
+                return null;
+            }
+
+            (deviceId, userName, totalParts, status) = (row.GetString(0), row.GetString(1), row.GetInt32(2), row.GetString(3));
+            (createdAt, updatedAt) = (row.GetInt64(4), row.GetInt64(5));
+            completedAt = row.IsDBNull(6) ? null : row.GetInt64(6);
+            completion = row.IsDBNull(7) ? null : row.GetString(7);
+        }
+
+        var parts = Command(
+            "SELECT part_number, record_count, content_hash, received_at FROM batch_parts WHERE sync_id = $id", "$id");
+        parts.Parameters[0].Value = syncId;
+        var held = new List<BatchPart>();
+        using (var row = parts.ExecuteReader())
+        {
+            while (row.Read())
+            {
+                held.Add(new BatchPart(row.GetInt32(0), row.GetInt32(1), row.GetString(2), Time(row.GetInt64(3))));
+            }
+        }
+
+        return SyncSession.Restore(
+            syncId,
+            deviceId,
+            userName,
+            totalParts,
+            Enum.Parse<SyncStatus>(status),
+            Time(createdAt),
+            Time(updatedAt),
+            completedAt is null ? null : Time(completedAt.Value),
+            CompletionJson.Deserialize(completion),
+            held);
+    }
+
+    public void AddSession(SyncSession session)
+    {
+        var insert = Command(
+            "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at) " +
+            "VALUES ($id, $device, $user, $total, $status, $created, $updated)",
+            "$id", "$device", "$user", "$total", "$status", "$created", "$updated");
+        Bind(insert, session.SyncId, session.DeviceId, session.UserName, session.TotalParts, session.Status.ToString(),
+            Millis(session.CreatedAt), Millis(session.UpdatedAt));
+        insert.ExecuteNonQuery();
+    }
+
+    public void UpdateSession(SyncSession session)
+    {
+        var update = Command(
+            "UPDATE sync_sessions SET status = $status, updated_at = $updated, completed_at = $completed, " +
+            "completion = $completion WHERE sync_id = $id",
+            "$status", "$updated", "$completed", "$completion", "$id");
+        Bind(update, session.Status.ToString(), Millis(session.UpdatedAt),
+            session.CompletedAt is { } done ? Millis(done) : null,
+            CompletionJson.Serialize(session.Completion), session.SyncId);
+        update.ExecuteNonQuery();
+    }
+
+    public void AddPart(string syncId, BatchPart part, IReadOnlyList<PreparedRecord> records)
+    {
+        var insert = Command(
+            "INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at, payload) " +
+            "VALUES ($id, $number, $count, $hash, $received, $payload)",
+            "$id", "$number", "$count", "$hash", "$received", "$payload");
+        Bind(insert, syncId, part.PartNumber, part.RecordCount, part.ContentHash, Millis(part.ReceivedAt),
+            StagedRecordCodec.Encode(records));
+        insert.ExecuteNonQuery();
+    }
+
+    public IReadOnlyList<PreparedRecord> LoadStagedRecords(string syncId)
+    {
+        var select = Command(
+            "SELECT payload FROM batch_parts WHERE sync_id = $id AND payload IS NOT NULL ORDER BY part_number", "$id");
+        select.Parameters[0].Value = syncId;
+        var records = new List<PreparedRecord>();
+        using var row = select.ExecuteReader();
+        while (row.Read())
+        {
+            StagedRecordCodec.Decode((byte[])row.GetValue(0), records);
+        }
+
+        return records;
+    }
+
+    public void DropStagedRecords(string syncId)
+    {
+        var drop = Command("UPDATE batch_parts SET payload = NULL WHERE sync_id = $id", "$id");
+        drop.Parameters[0].Value = syncId;
+        drop.ExecuteNonQuery();
+    }
+
+    public LogAppendResult AppendToLogs(SyncSession session, IReadOnlyList<PreparedRecord> records)
+    {
+        var inserted = 0;
+        var files = new List<LogFileTask>();
+        foreach (var file in records.GroupBy(r => (r.Record.Type, r.LogDate)))
+        {
+            var (type, date) = file.Key;
+            var lastStored = LastStoredTimestamp(type, session.DeviceId, date);
+            var lines = new List<byte[]>();
+            long? earliestNew = null;
+            foreach (var record in file)
+            {
+                if (InsertLogRow(session, record))
+                {
+                    lines.Add(record.Json);
+                    earliestNew ??= record.Record.Timestamp;
+                }
+            }
+
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
+            inserted += lines.Count;
+            // Newer than everything stored for that file: append. Otherwise the file is rewritten in order.
+            var append = lastStored is null || earliestNew >= lastStored;
+            files.Add(new LogFileTask(
+                type, session.DeviceId, date, append ? lines : null, lastStored is not null, LastRowId(), AddOutbox(type, session.DeviceId, date)));
+        }
+
+        var task = files.Count == 0 ? Task.CompletedTask : LogFileTask.WhenWritten(files);
+        _pendingFiles.AddRange(files);
+        return new LogAppendResult(inserted, records.Count - inserted, task);
+    }
+
+    /// <summary>Deletes outbox rows of files written since.</summary>
+    public void DeleteOutbox(IEnumerable<long> ids)
+    {
+        var delete = Command("DELETE FROM log_file_outbox WHERE id = $id", "$id");
+        foreach (var id in ids)
+        {
+            delete.Parameters[0].Value = id;
+            delete.ExecuteNonQuery();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
+
+    private bool InsertLogRow(SyncSession session, PreparedRecord prepared)
+    {
+        SqliteCommand insert;
+        switch (prepared.Record)
+        {
+            case LocationRecord l:
+                insert = Command(
+                    "INSERT INTO location_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, " +
+                    "latitude, longitude, accuracy, altitude, speed, bearing, battery_level, network_type, provider, data) " +
+                    "VALUES ($device, $user, $sync, $date, $ts, $hash, $lat, $lon, $acc, $alt, $speed, $bearing, $battery, $network, $provider, $data) " +
+                    "ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING",
+                    "$device", "$user", "$sync", "$date", "$ts", "$hash", "$lat", "$lon", "$acc", "$alt", "$speed", "$bearing",
+                    "$battery", "$network", "$provider", "$data");
+                Bind(insert, session.DeviceId, session.UserName, session.SyncId, DateText(prepared.LogDate), l.Timestamp,
+                    prepared.ContentHash, l.Latitude, l.Longitude, l.Accuracy, l.Altitude, l.Speed, l.Bearing, l.BatteryLevel,
+                    l.NetworkType, l.Provider, Encoding.UTF8.GetString(prepared.Json));
+                break;
+            case DrivingRecord d:
+                insert = Command(
+                    "INSERT INTO driving_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, " +
+                    "event_type, latitude, longitude, accuracy, speed, bearing, data) " +
+                    "VALUES ($device, $user, $sync, $date, $ts, $hash, $event, $lat, $lon, $acc, $speed, $bearing, $data) " +
+                    "ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING",
+                    "$device", "$user", "$sync", "$date", "$ts", "$hash", "$event", "$lat", "$lon", "$acc", "$speed", "$bearing", "$data");
+                Bind(insert, session.DeviceId, session.UserName, session.SyncId, DateText(prepared.LogDate), d.Timestamp,
+                    prepared.ContentHash, d.EventType, d.Latitude, d.Longitude, d.Accuracy, d.Speed, d.Bearing,
+                    Encoding.UTF8.GetString(prepared.Json));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown record kind {prepared.Record.GetType().Name}.");
+        }
+
+        return insert.ExecuteNonQuery() == 1;
+    }
+
+    private long? LastStoredTimestamp(RecordType type, string deviceId, DateOnly date)
+    {
+        var (from, to) = _calendar.Window(date);
+        var select = Command(
+            $"SELECT MAX(timestamp) FROM {LogTables.Of(type)} " +
+            "WHERE device_id = $device AND timestamp BETWEEN $from AND $to AND log_date = $date",
+            "$device", "$from", "$to", "$date");
+        Bind(select, deviceId, from, to, DateText(date));
+        return select.ExecuteScalar() is long last ? last : null;
+    }
+
+    private long LastRowId() => (long)Command("SELECT last_insert_rowid()").ExecuteScalar()!;
+
+    private long AddOutbox(RecordType type, string deviceId, DateOnly date)
+    {
+        var insert = Command(
+            "INSERT INTO log_file_outbox (log_type, device_id, log_date) VALUES ($type, $device, $date) RETURNING id",
+            "$type", "$device", "$date");
+        Bind(insert, type.WireName(), deviceId, DateText(date));
+        return (long)insert.ExecuteScalar()!;
+    }
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            command.Prepare();
+            _commands[sql] = command;
+        }
+
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+
+    private static string DateText(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static long Millis(DateTime time) => UnixMillisecondsConverter.ToUnixMilliseconds(time);
+
+    private static DateTime Time(long millis) => UnixMillisecondsConverter.FromUnixMilliseconds(millis);
+}

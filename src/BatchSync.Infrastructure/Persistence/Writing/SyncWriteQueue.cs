@@ -1,0 +1,206 @@
+using System.Threading.Channels;
+using BatchSync.Application.Abstractions;
+using BatchSync.Application.Sync;
+using BatchSync.Infrastructure.LogFiles;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BatchSync.Infrastructure.Persistence.Writing;
+
+/// <summary>
+/// SQLite has one writer, so the server has one: a thread that owns the write connection, takes work
+/// from a queue and commits it in groups. Each item runs under a savepoint, so a failing item undoes
+/// only itself; callers hear back once the group's commit is durable. Nothing ever waits on
+/// SQLite's write lock, so "database is locked" cannot happen on this path.
+/// </summary>
+internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDisposable
+{
+    private const int MaxItemsPerCommit = 64;
+
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(
+        new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly SqliteDatabase _database;
+    private readonly LogCalendar _calendar;
+    private readonly ILogger<SyncWriteQueue> _logger;
+    private Thread? _thread;
+    private LogFileWriter? _files;
+
+    public SyncWriteQueue(SqliteDatabase database, LogCalendar calendar, ILogger<SyncWriteQueue> logger)
+    {
+        _database = database;
+        _calendar = calendar;
+        _logger = logger;
+    }
+
+    public Task<T> ExecuteAsync<T>(Func<ISyncStore, T> work, CancellationToken cancellationToken) =>
+        Enqueue<T>(work, cancellationToken);
+
+    /// <summary>The same, with the store's own operations (outbox, maintenance) at hand.</summary>
+    public Task<T> Enqueue<T>(Func<SqliteSyncStore, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var item = new WorkItem<T>(work);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            throw new InvalidOperationException("The sync store is shutting down.");
+        }
+
+        return item.Task;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connection = _database.OpenWriteConnection();
+        _files = new LogFileWriter(
+            _database.LogFilePaths,
+            _calendar,
+            _database.ConnectionString,
+            ids => _ = Enqueue(store =>
+            {
+                store.DeleteOutbox(ids);
+                return true;
+            }, CancellationToken.None),
+            _logger);
+        _thread = new Thread(() => Run(connection)) { Name = "sync-writer", IsBackground = true };
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_thread is not null)
+        {
+            await Task.Run(() => _thread.Join(), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_files is not null)
+        {
+            await _files.DisposeAsync().ConfigureAwait(false);
+            _files = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private void Run(SqliteConnection connection)
+    {
+        using var _ = connection;
+        using var store = new SqliteSyncStore(connection, _calendar);
+        var group = new List<WorkItem>(MaxItemsPerCommit);
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            group.Clear();
+            while (group.Count < MaxItemsPerCommit && _queue.Reader.TryRead(out var item))
+            {
+                group.Add(item);
+            }
+
+            try
+            {
+                Commit(store, group);
+            }
+            catch (Exception e)
+            {
+                // The connection itself failed (I/O, disk full on a savepoint): undo the group, tell everyone.
+                _logger.LogError(e, "Write group of {Count} items failed", group.Count);
+                TryRollback(store);
+                store.PendingFiles.ForEach(f => f.MarkFailed(e));
+                store.PendingFiles.Clear();
+                group.ForEach(item => item.Fail(e));
+            }
+        }
+    }
+
+    private void Commit(SqliteSyncStore store, List<WorkItem> group)
+    {
+        var done = new List<WorkItem>(group.Count);
+        try
+        {
+            store.Execute("BEGIN IMMEDIATE");
+        }
+        catch (Exception e)
+        {
+            group.ForEach(item => item.Fail(e));
+            return;
+        }
+
+        foreach (var item in group)
+        {
+            var filesBefore = store.PendingFiles.Count;
+            store.Execute("SAVEPOINT item");
+            try
+            {
+                item.Run(store);
+                store.Execute("RELEASE item");
+                done.Add(item);
+            }
+            catch (Exception e)
+            {
+                store.PendingFiles.RemoveRange(filesBefore, store.PendingFiles.Count - filesBefore);
+                store.Execute("ROLLBACK TO item");
+                store.Execute("RELEASE item");
+                item.Fail(e);
+            }
+        }
+
+        try
+        {
+            store.Execute("COMMIT");
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Commit of {Count} writes failed; each caller is told to retry", done.Count);
+            TryRollback(store);
+            store.PendingFiles.ForEach(f => f.MarkFailed(e));
+            store.PendingFiles.Clear();
+            done.ForEach(item => item.Fail(e));
+            return;
+        }
+
+        if (store.PendingFiles.Count > 0)
+        {
+            _files!.Post([.. store.PendingFiles]);
+            store.PendingFiles.Clear();
+        }
+
+        done.ForEach(item => item.Complete());
+    }
+
+    private static void TryRollback(SqliteSyncStore store)
+    {
+        try
+        {
+            store.Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled back on the failed commit.
+        }
+    }
+
+    private abstract class WorkItem
+    {
+        public abstract void Run(SqliteSyncStore store);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class WorkItem<T>(Func<SqliteSyncStore, T> work) : WorkItem
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+
+        public Task<T> Task => _result.Task;
+
+        public override void Run(SqliteSyncStore store) => _value = work(store);
+
+        public override void Complete() => _result.TrySetResult(_value!);
+
+        public override void Fail(Exception error) => _result.TrySetException(error);
+    }
+}
