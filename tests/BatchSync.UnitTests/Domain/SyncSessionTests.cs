@@ -1,0 +1,114 @@
+using BatchSync.Domain.Common;
+using BatchSync.Domain.Sync;
+
+namespace BatchSync.UnitTests.Domain;
+
+public class SyncSessionTests
+{
+    private static readonly DateTime Now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static PartSubmission Part(int number, string hash = "h", string device = "d1", string user = "u", int total = 3) =>
+        new(device, user, number, total, 10, $"{hash}{number}");
+
+    private static SyncSession NewSession() => SyncSession.Start("s1", "d1", "u", 3, Now);
+
+    [Fact]
+    public void ReceivePart_NewPartWhileOthersMissing_Stored()
+    {
+        var session = NewSession();
+
+        var receipt = session.ReceivePart(Part(2), Now);
+
+        Assert.Equal(PartReceipt.Stored, receipt.Value);
+        Assert.Equal([1, 3], session.MissingParts());
+    }
+
+    [Fact]
+    public void ReceivePart_LastMissingPart_ReadyToComplete()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(3), Now);
+        session.ReceivePart(Part(1), Now);
+
+        var receipt = session.ReceivePart(Part(2), Now);
+
+        Assert.Equal(PartReceipt.ReadyToComplete, receipt.Value);
+        Assert.True(session.IsComplete);
+        Assert.Empty(session.MissingParts());
+    }
+
+    [Fact]
+    public void ReceivePart_SamePartSameRecords_DuplicateAndNothingAdded()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now);
+
+        var receipt = session.ReceivePart(Part(1), Now.AddMinutes(1));
+
+        Assert.Equal(PartReceipt.Duplicate, receipt.Value);
+        Assert.Single(session.Parts);
+        Assert.Equal(Now, session.UpdatedAt);
+    }
+
+    [Fact]
+    public void ReceivePart_SamePartOtherRecords_Conflict()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now);
+
+        var receipt = session.ReceivePart(Part(1, hash: "other"), Now);
+
+        Assert.Equal(ErrorKind.Conflict, receipt.Error!.Kind);
+        Assert.Equal("h1", session.Parts[0].ContentHash);
+    }
+
+    [Theory]
+    [InlineData("d2", "u", 3, "device_id")]
+    [InlineData("d1", "someone", 3, "user_name")]
+    [InlineData("d1", "u", 4, "total_parts")]
+    public void ReceivePart_ContradictsSession_ConflictNamingTheField(string device, string user, int total, string field)
+    {
+        var session = NewSession();
+
+        var receipt = session.ReceivePart(Part(1, device: device, user: user, total: total), Now);
+
+        Assert.Equal(ErrorKind.Conflict, receipt.Error!.Kind);
+        Assert.Equal([field], receipt.Error.Fields!.Keys);
+        Assert.Empty(session.Parts);
+    }
+
+    [Fact]
+    public void ReceivePart_PartOfCompletedSync_AlreadyCompleted()
+    {
+        var session = SyncSession.Start("s1", "d1", "u", 1, Now);
+        session.ReceivePart(Part(1, total: 1), Now);
+        session.Complete(new CompletionSummary(1, 10, new Dictionary<string, IReadOnlyDictionary<string, int>>()), Now);
+
+        Assert.Equal(PartReceipt.AlreadyCompleted, session.ReceivePart(Part(1, total: 1), Now).Value);
+        Assert.Equal(ErrorKind.Conflict, session.ReceivePart(Part(1, hash: "x", total: 1), Now).Error!.Kind);
+    }
+
+    [Fact]
+    public void Complete_WithPartsMissing_Throws()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now);
+
+        Assert.Throws<InvalidOperationException>(() =>
+            session.Complete(new CompletionSummary(1, 1, new Dictionary<string, IReadOnlyDictionary<string, int>>()), Now));
+        Assert.Equal(SyncStatus.Open, session.Status);
+    }
+
+    [Fact]
+    public void Complete_Twice_Throws()
+    {
+        var session = SyncSession.Start("s1", "d1", "u", 1, Now);
+        session.ReceivePart(Part(1, total: 1), Now);
+        var summary = new CompletionSummary(1, 10, new Dictionary<string, IReadOnlyDictionary<string, int>>());
+        session.Complete(summary, Now);
+
+        Assert.Throws<InvalidOperationException>(() => session.Complete(summary, Now));
+        Assert.Equal(SyncStatus.Completed, session.Status);
+        Assert.Same(summary, session.Completion);
+    }
+}
