@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BatchSync.IntegrationTests.Infrastructure;
+
+/// <summary>The real server, on a real SQLite file in a folder of its own, with three known tokens.</summary>
+public class BatchSyncApp : WebApplicationFactory<Program>
+{
+    public const string DeviceToken = "test-device-token";
+    public const string ScopedToken = "test-phone-1-token";
+    public const string AdminToken = "test-admin-token";
+    public const string ScopedDevice = "phone-1";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public BatchSyncApp()
+        : this([])
+    {
+    }
+
+    internal BatchSyncApp(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings;
+        _services = services;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "batchsync-tests", Guid.NewGuid().ToString("N"));
+    }
+
+    public string DataDirectory { get; }
+
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>A read connection to the server's own database file.</summary>
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "batchsync.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public string LogFile(string type, string date, string device) =>
+        Path.Combine(DataDirectory, "logs", type, date, device + ".jsonl");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("BatchSync:DataDirectory", DataDirectory);
+        Token(builder, 0, "test-device", "device", "*", DeviceToken);
+        Token(builder, 1, "test-phone-1", "device", ScopedDevice, ScopedToken);
+        Token(builder, 2, "test-admin", "admin", "*", AdminToken);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private static void Token(IWebHostBuilder builder, int index, string name, string role, string devices, string token)
+    {
+        var prefix = $"BatchSync:Auth:Tokens:{index}:";
+        builder.UseSetting(prefix + "Name", name);
+        builder.UseSetting(prefix + "Role", role);
+        builder.UseSetting(prefix + "Devices:0", devices);
+        builder.UseSetting(prefix + "Sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))));
+    }
+}
