@@ -14,7 +14,13 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
     {
         var incoming = http.Request.Headers[Header].ToString();
         http.TraceIdentifier = IsPlain(incoming) ? incoming : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        http.Response.Headers[Header] = http.TraceIdentifier;
+        // Set as the answer starts, so that an error page that cleared the headers still carries it.
+        http.Response.OnStarting(static state =>
+        {
+            var context = (HttpContext)state;
+            context.Response.Headers[Header] = context.TraceIdentifier;
+            return Task.CompletedTask;
+        }, http);
         return next(http);
     }
 

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using BatchSync.Application.Abstractions;
+using BatchSync.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+
+namespace BatchSync.IntegrationTests;
+
+public class ErrorEnvelopeTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
+{
+    private readonly HttpClient _client = app.ClientWith(BatchSyncApp.DeviceToken);
+
+    [Theory]
+    [InlineData("{\"sync_id\":")]
+    [InlineData("not json at all")]
+    [InlineData("{\"a\":1}}")]
+    [InlineData("")]
+    public async Task MalformedJson_400InTheEnvelope(string body)
+    {
+        var response = await _client.PostPart(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.Json();
+        Assert.Equal("Malformed JSON", json.GetProperty("message").GetString());
+        Assert.True(json.GetProperty("errors").TryGetProperty("body", out _));
+        Assert.False(json.GetProperty("retryable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task DeeplyNestedJson_400NotACrash()
+    {
+        var body = "{\"records\":[{\"x\":" + new string('[', 5000) + new string(']', 5000) + "}]}";
+
+        var response = await _client.PostPart(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task WrongContentType_415(string contentType)
+    {
+        var response = await _client.PostAsync("/batch-sync.php", new StringContent("{}", Encoding.UTF8, contentType));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("error", (await response.Json()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_413BeforeItIsRead()
+    {
+        using var small = new BatchSyncApp(new() { ["BatchSync:Limits:MaxRequestBodyBytes"] = "2048" });
+        var client = small.ClientWith(BatchSyncApp.DeviceToken);
+        var device = SyncData.NewId("huge");
+
+        var response = await client.PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, SyncData.Records(50)));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("Request body larger than 2048 bytes", (await response.Json()).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownRoute_404InTheEnvelope()
+    {
+        var response = await _client.GetAsync("/no/such/thing");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("error", (await response.Json()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task WrongMethod_405InTheEnvelope()
+    {
+        var response = await _client.GetAsync("/batch-sync.php");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("error", (await response.Json()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task StoreFailure_500RetryableWithoutInternals()
+    {
+        var failing = new Mock<ISyncWriteQueue>();
+        failing.Setup(q => q.ExecuteAsync(It.IsAny<Func<ISyncStore, It.IsAnyType>>(), It.IsAny<CancellationToken>()))
+            .Throws(new InvalidOperationException("secret internal detail"));
+        using var broken = new BatchSyncApp([], services => services.AddSingleton(failing.Object));
+        var device = SyncData.NewId("broken");
+
+        var response = await broken.ClientWith(BatchSyncApp.DeviceToken).PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, SyncData.Records(2)));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.True(json.GetProperty("retryable").GetBoolean());
+        Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), json.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public async Task RequestId_HeaderMatchesBody_AndAPlainCallerIdIsKept()
+    {
+        var generated = await _client.GetAsync("/api/v1/sync-sessions/none_1");
+        Assert.Equal(generated.Headers.GetValues("X-Request-Id").Single(), (await generated.Json()).GetProperty("request_id").GetString());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sync-sessions/none_1");
+        request.Headers.Add("X-Request-Id", "client-42");
+        var kept = await _client.SendAsync(request);
+        Assert.Equal("client-42", (await kept.Json()).GetProperty("request_id").GetString());
+
+        using var hostile = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sync-sessions/none_1");
+        hostile.Headers.TryAddWithoutValidation("X-Request-Id", "<script>");
+        var replaced = await _client.SendAsync(hostile);
+        Assert.NotEqual("<script>", replaced.Headers.GetValues("X-Request-Id").Single());
+    }
+}
