@@ -1,0 +1,51 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace BatchSync.ArchitectureTests;
+
+public class LayerTests
+{
+    private static readonly Assembly Domain = typeof(BatchSync.Domain.Sync.SyncSession).Assembly;
+    private static readonly Assembly Application = typeof(BatchSync.Application.DependencyInjection).Assembly;
+    private static readonly Assembly Infrastructure = typeof(BatchSync.Infrastructure.DependencyInjection).Assembly;
+
+    public static TheoryData<string, string[]> Rules => new()
+    {
+        { "Domain", ["BatchSync.Application", "BatchSync.Infrastructure", "BatchSync.Api", "Microsoft.EntityFrameworkCore", "Mediator", "FluentValidation", "Microsoft.AspNetCore"] },
+        { "Application", ["BatchSync.Infrastructure", "BatchSync.Api", "Microsoft.EntityFrameworkCore.Sqlite", "Microsoft.Data.Sqlite", "Npgsql", "Microsoft.AspNetCore"] },
+        { "Infrastructure", ["BatchSync.Api"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Layer_DependsOnlyInward(string layer, string[] forbidden)
+    {
+        var assembly = layer switch
+        {
+            "Domain" => Domain,
+            "Application" => Application,
+            _ => Infrastructure,
+        };
+
+        var result = Types.InAssembly(assembly).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{layer} depends on: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void DependencyCheck_SeesTheDependenciesThatExist()
+    {
+        // Guards the rules above against passing because nothing is detected at all.
+        Assert.NotEmpty(Types.InAssembly(Infrastructure).That().HaveDependencyOn("BatchSync.Application").GetTypes());
+        Assert.NotEmpty(Types.InAssembly(Application).That().HaveDependencyOn("BatchSync.Domain").GetTypes());
+    }
+
+    [Fact]
+    public void Handlers_AreInternalAndSealed()
+    {
+        var handlers = Types.InAssembly(Application).That().HaveNameEndingWith("Handler").GetTypes().ToList();
+
+        Assert.NotEmpty(handlers);
+        Assert.All(handlers, h => Assert.True(h.IsSealed && !h.IsPublic, h.Name));
+    }
+}

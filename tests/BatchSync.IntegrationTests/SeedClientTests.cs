@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BatchSync.IntegrationTests.Infrastructure;
+
+namespace BatchSync.IntegrationTests;
+
+/// <summary>The seed document's JavaScript client, run as written under Node.js against the server on Kestrel.</summary>
+public class SeedClientTests
+{
+    [Fact]
+    public async Task SeedClient_SyncsItsBacklog_AndAWholeResendStoresNothingTwice()
+    {
+        using var app = new BatchSyncApp();
+        app.UseKestrel(0);
+        app.StartServer();
+        var baseUrl = app.ClientWith(null).BaseAddress!.ToString().TrimEnd('/');
+        var device = SyncData.NewId("seed-phone");
+
+        var (exitCode, output) = await RunNodeAsync(baseUrl, BatchSyncApp.DeviceToken, device, records: 250, syncs: 2);
+
+        Assert.True(exitCode == 0, output);
+        var report = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+        Assert.Empty(report.GetProperty("errors").EnumerateArray());
+        Assert.Equal(250, report.GetProperty("synced").GetInt32());
+        // Each sync: 3 parts of up to 100; the completing part's processing_results, then the record count.
+        var results = report.GetProperty("completions").EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).ToList();
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal(
+            225,
+            r.GetProperty("location").EnumerateObject().Sum(d => d.Value.GetInt32())));
+
+        using var db = app.OpenDatabase();
+        Assert.Equal(225L, Scalar(db, "SELECT COUNT(*) FROM location_logs WHERE device_id = $d", device));
+        Assert.Equal(25L, Scalar(db, "SELECT COUNT(*) FROM driving_logs WHERE device_id = $d", device));
+        // The seed's client builds sync ids from an undefined field: undefined_<ms>_<random>.
+        Assert.Equal(2L, Scalar(db, "SELECT COUNT(*) FROM sync_sessions WHERE device_id = $d AND sync_id LIKE 'undefined\\_%' ESCAPE '\\' AND status = 'Completed'", device));
+    }
+
+    private static long Scalar(Microsoft.Data.Sqlite.SqliteConnection db, string sql, string device)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$d", device);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string baseUrl, string token, string device, int records, int syncs)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "js", "run-seed-client.js");
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[script, baseUrl, token, device, records.ToString(System.Globalization.CultureInfo.InvariantCulture), syncs.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var node = Process.Start(start) ?? throw new InvalidOperationException("Node.js (node) is needed to run the seed's client.");
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await node.WaitForExitAsync(timeout.Token);
+        return (node.ExitCode, await stdout + await stderr);
+    }
+}
