@@ -1,1 +1,95 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using BatchSync.Bench;
+
+// Load test: starts the server on 127.0.0.1 with a fresh data folder, has N clients upload complete
+// syncs for a while, and prints throughput, part latency, errors and the server's peak memory.
+var options = BenchOptions.Parse(args);
+var dataDirectory = Path.Combine(Path.GetTempPath(), "batchsync-bench", Guid.NewGuid().ToString("N"));
+var port = FreePort();
+var baseUrl = new Uri($"http://127.0.0.1:{port}");
+const string token = "bench-device-token";
+
+using var server = ServerProcess.Start(options.ServerDll, baseUrl, dataDirectory, token);
+try
+{
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+    using var http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+    await server.WaitReadyAsync(http);
+
+    Console.WriteLine($"server pid {server.Pid}, data {dataDirectory}");
+    Console.WriteLine($"{options.Clients} clients, syncs of {options.Parts} parts x {options.Records} records, warm-up {options.WarmupSeconds} s, run {options.Seconds} s");
+    if (options.WarmupSeconds > 0)
+    {
+        await LoadRun.RunAsync(http, options, TimeSpan.FromSeconds(options.WarmupSeconds), "warmup");
+    }
+
+    var cpuBefore = server.CpuTime();
+    var result = await LoadRun.RunAsync(http, options, TimeSpan.FromSeconds(options.Seconds), "run");
+    var cpuAfter = server.CpuTime();
+
+    var latencies = result.Latencies;
+    latencies.Sort();
+    Console.WriteLine();
+    Console.WriteLine($"records/s (stored in completed syncs): {result.CompletedRecords / result.Elapsed.TotalSeconds,12:N0}");
+    Console.WriteLine($"records/s (in accepted parts):         {result.AcceptedParts * options.Records / result.Elapsed.TotalSeconds,12:N0}");
+    Console.WriteLine($"parts/s:                               {result.AcceptedParts / result.Elapsed.TotalSeconds,12:N0}");
+    Console.WriteLine($"syncs completed:                       {result.CompletedSyncs,12:N0}");
+    Console.WriteLine($"part latency p50 / p99 / max (ms):     {Percentile(latencies, 0.50),8:F1} / {Percentile(latencies, 0.99):F1} / {latencies[^1]:F1}");
+    Console.WriteLine($"errors:                                {result.Errors,12:N0}{(result.FirstError is null ? "" : $"  (first: {result.FirstError})")}");
+    Console.WriteLine($"server peak memory (VmHWM):            {server.PeakMemoryMb(),12:N0} MB");
+    Console.WriteLine($"server CPU during run:                 {(cpuAfter - cpuBefore).TotalSeconds / result.Elapsed.TotalSeconds,12:P0} of one core");
+    return result.Errors == 0 ? 0 : 1;
+}
+finally
+{
+    server.Stop();
+    if (!options.KeepData)
+    {
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+static double Percentile(List<double> sorted, double p) =>
+    sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+namespace BatchSync.Bench
+{
+    internal sealed record BenchOptions(string ServerDll, int Clients, int Parts, int Records, int Seconds, int WarmupSeconds, bool KeepData)
+    {
+        public static BenchOptions Parse(string[] args)
+        {
+            string Value(string name, string fallback)
+            {
+                var i = Array.IndexOf(args, name);
+                return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+            }
+
+            int Int(string name, int fallback) => int.Parse(Value(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+            var server = Value("--server", "");
+            if (server.Length == 0 || !File.Exists(server))
+            {
+                throw new ArgumentException("--server must name the published BatchSync.Api.dll (bench/run.sh does this).");
+            }
+
+            return new BenchOptions(server, Int("--clients", 16), Int("--parts", 10), Int("--records", 100), Int("--seconds", 20), Int("--warmup", 3), args.Contains("--keep-data"));
+        }
+    }
+}

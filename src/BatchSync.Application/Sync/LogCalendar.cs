@@ -21,14 +21,25 @@ public sealed class LogCalendar
         return DateOnly.FromDateTime(_zone == TimeZoneInfo.Utc ? utc : TimeZoneInfo.ConvertTimeFromUtc(utc, _zone));
     }
 
-    /// <summary>
-    /// A window of Unix milliseconds that holds every instant of <paramref name="date"/> in the zone,
-    /// with a day of margin either side (offsets never exceed a day); filter by log date within it.
-    /// </summary>
-    public (long From, long To) Window(DateOnly date)
+    /// <summary>The Unix milliseconds of a log date: every instant from <c>Start</c> (inclusive) to <c>End</c> (exclusive).</summary>
+    public (long Start, long End) Day(DateOnly date) => (StartOf(date), StartOf(date.AddDays(1)));
+
+    private long StartOf(DateOnly date)
     {
-        var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
-        const long day = 86_400_000;
-        return (start - day, start + (2 * day));
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        if (_zone == TimeZoneInfo.Utc)
+        {
+            return new DateTimeOffset(local, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        }
+
+        // Where a DST change skips midnight, the day starts at the first local time that exists; where
+        // it repeats midnight, at the first of the two.
+        while (_zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(1);
+        }
+
+        var offset = _zone.IsAmbiguousTime(local) ? _zone.GetAmbiguousTimeOffsets(local).Max() : _zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUnixTimeMilliseconds();
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -61,16 +60,15 @@ internal sealed class LogFileWriter : IAsyncDisposable
         var path = paths.Of(type, date, deviceId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
-        var (from, to) = calendar.Window(date);
+        var (start, end) = calendar.Day(date);
         using (var select = connection.CreateCommand())
         {
             select.CommandText =
-                $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $device AND timestamp BETWEEN $from AND $to " +
-                "AND log_date = $date AND id <= $upTo ORDER BY timestamp, id";
+                $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $device AND timestamp >= $start AND timestamp < $end " +
+                "AND id <= $upTo ORDER BY timestamp, id";
             select.Parameters.AddWithValue("$device", deviceId);
-            select.Parameters.AddWithValue("$from", from);
-            select.Parameters.AddWithValue("$to", to);
-            select.Parameters.AddWithValue("$date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            select.Parameters.AddWithValue("$start", start);
+            select.Parameters.AddWithValue("$end", end);
             select.Parameters.AddWithValue("$upTo", upToRowId);
             using var rows = select.ExecuteReader();
             using var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);

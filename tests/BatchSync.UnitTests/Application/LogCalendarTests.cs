@@ -16,21 +16,27 @@ public class LogCalendarTests
     }
 
     [Theory]
-    [InlineData("Pacific/Kiritimati")]
-    [InlineData("Pacific/Pago_Pago")]
     [InlineData("UTC")]
-    public void Window_HoldsEveryInstantOfTheLocalDay(string zone)
+    [InlineData("Asia/Jerusalem")]
+    [InlineData("America/Los_Angeles")]
+    [InlineData("America/Santiago")] // DST changes at midnight
+    [InlineData("America/Havana")]
+    [InlineData("Pacific/Kiritimati")]
+    [InlineData("Australia/Lord_Howe")] // half-hour DST
+    public void Day_HoldsExactlyTheInstantsOfTheLocalDate(string zone)
     {
         var calendar = new LogCalendar(TimeZoneInfo.FindSystemTimeZoneById(zone));
-        var date = new DateOnly(2024, 3, 10);
-        var (from, to) = calendar.Window(date);
-
-        for (var ts = from - 86_400_000; ts <= to + 86_400_000; ts += 600_000)
+        for (var date = new DateOnly(2024, 1, 1); date.Year == 2024; date = date.AddDays(1))
         {
-            if (calendar.LogDate(ts) == date)
+            var (start, end) = calendar.Day(date);
+            for (var ts = start - 7_200_000; ts <= end + 7_200_000; ts += 300_000)
             {
-                Assert.InRange(ts, from, to);
+                Assert.True(calendar.LogDate(ts) == date == (ts >= start && ts < end), $"{zone} {date} {ts}");
             }
+
+            Assert.Equal(date, calendar.LogDate(start));
+            Assert.NotEqual(date, calendar.LogDate(start - 1));
+            Assert.NotEqual(date, calendar.LogDate(end));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BatchSync.Application.Common;
@@ -7,7 +8,9 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 
 /// <summary>
 /// Reads an upload body into a command without stopping at the first wrong JSON type: every field of the
-/// wrong type is noted with its path, for the validator to report together with the rest.
+/// wrong type is noted with its path, for the validator to report together with the rest. Each record
+/// is also written out in canonical JSON (its identity, and its line in the dated log file). This is
+/// the hottest code of an upload, so property names are compared as UTF-8 bytes, never allocated.
 /// </summary>
 public static class BatchPartReader
 {
@@ -100,6 +103,28 @@ public static class BatchPartReader
         return records;
     }
 
+    /// <summary>
+    /// The fields the server knows, in the order a canonical record lists them; unknown fields follow,
+    /// ordered by name.
+    /// </summary>
+    private enum Known
+    {
+        Type,
+        Timestamp,
+        EventType,
+        Latitude,
+        Longitude,
+        Accuracy,
+        Altitude,
+        Speed,
+        Bearing,
+        BatteryLevel,
+        NetworkType,
+        Provider,
+        Location,
+        Count,
+    }
+
     /// <summary>Reads one record, noting wrong types under <c>records[i].field</c>.</summary>
     private readonly struct RecordReader(int index, Dictionary<string, string[]> errors)
     {
@@ -112,76 +137,115 @@ public static class BatchPartReader
                 return record;
             }
 
-            var properties = element.EnumerateObject().ToArray();
-            Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            for (var i = 0; i < properties.Length; i++)
+            var known = new JsonProperty?[(int)Known.Count];
+            List<JsonProperty>? unknown = null;
+            foreach (var property in element.EnumerateObject())
             {
-                if (i > 0 && properties[i].Name == properties[i - 1].Name)
+                var field = Classify(JsonMarshal.GetRawUtf8PropertyName(property));
+                if (field == Known.Count)
                 {
-                    Fail(properties[i].Name, "appears more than once");
-                    continue;
+                    (unknown ??= []).Add(property);
                 }
-
-                ReadKnown(record, properties[i]);
+                else if (known[(int)field] is not null)
+                {
+                    Fail(property.Name, "appears more than once");
+                }
+                else
+                {
+                    known[(int)field] = property;
+                    ReadKnown(record, field, property.Value);
+                }
             }
 
-            if (record.Type == "driving" && element.TryGetProperty("location", out var location))
+            if (record.Type == "driving" && known[(int)Known.Location] is { } location)
             {
-                ReadLocation(record, location);
+                ReadLocation(record, location.Value);
+            }
+
+            JsonProperty[]? extra = null;
+            if (unknown is not null)
+            {
+                extra = Sorted(unknown);
+                for (var i = 1; i < extra.Length; i++)
+                {
+                    if (JsonMarshal.GetRawUtf8PropertyName(extra[i]).SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(extra[i - 1])))
+                    {
+                        Fail(extra[i].Name, "appears more than once");
+                    }
+                }
             }
 
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
-            WriteCanonical(writer, properties);
+            WriteRecord(writer, known, extra);
             writer.Flush();
             record.Json = buffer.WrittenSpan.ToArray();
             return record;
         }
 
-        private void ReadKnown(IncomingRecord record, JsonProperty property)
+        private static Known Classify(ReadOnlySpan<byte> name) => name.Length switch
         {
-            var value = property.Value;
-            switch (property.Name)
+            4 when name.SequenceEqual("type"u8) => Known.Type,
+            5 when name.SequenceEqual("speed"u8) => Known.Speed,
+            7 when name.SequenceEqual("bearing"u8) => Known.Bearing,
+            8 when name.SequenceEqual("latitude"u8) => Known.Latitude,
+            8 when name.SequenceEqual("accuracy"u8) => Known.Accuracy,
+            8 when name.SequenceEqual("altitude"u8) => Known.Altitude,
+            8 when name.SequenceEqual("provider"u8) => Known.Provider,
+            8 when name.SequenceEqual("location"u8) => Known.Location,
+            9 when name.SequenceEqual("timestamp"u8) => Known.Timestamp,
+            9 when name.SequenceEqual("longitude"u8) => Known.Longitude,
+            10 when name.SequenceEqual("event_type"u8) => Known.EventType,
+            12 when name.SequenceEqual("network_type"u8) => Known.NetworkType,
+            13 when name.SequenceEqual("battery_level"u8) => Known.BatteryLevel,
+            _ => Known.Count,
+        };
+
+        private void ReadKnown(IncomingRecord record, Known field, JsonElement value)
+        {
+            switch (field)
             {
-                case "type":
+                case Known.Type:
                     record.Present |= RecordFields.Type;
-                    record.Type = String(value, "type");
+                    record.Type = value.ValueKind == JsonValueKind.String && value.ValueEquals("location"u8) ? "location"
+                        : value.ValueKind == JsonValueKind.String && value.ValueEquals("driving"u8) ? "driving"
+                        : String(value, "type");
                     break;
-                case "timestamp":
+                case Known.Timestamp:
                     record.Present |= RecordFields.Timestamp;
                     record.Timestamp = Integer(value, "timestamp");
                     break;
-                case "latitude":
+                case Known.Latitude:
                     record.Present |= RecordFields.Latitude;
                     record.Latitude = Number(value, "latitude");
                     break;
-                case "longitude":
+                case Known.Longitude:
                     record.Present |= RecordFields.Longitude;
                     record.Longitude = Number(value, "longitude");
                     break;
-                case "event_type":
+                case Known.EventType:
                     record.Present |= RecordFields.EventType;
                     record.EventType = String(value, "event_type");
                     break;
-                case "accuracy":
+                case Known.Accuracy:
                     record.Accuracy = Number(value, "accuracy");
                     break;
-                case "altitude":
+                case Known.Altitude:
                     record.Altitude = Number(value, "altitude");
                     break;
-                case "speed":
+                case Known.Speed:
                     record.Speed = Number(value, "speed");
                     break;
-                case "bearing":
+                case Known.Bearing:
                     record.Bearing = Number(value, "bearing");
                     break;
-                case "battery_level":
+                case Known.BatteryLevel:
                     record.BatteryLevel = Number(value, "battery_level");
                     break;
-                case "network_type":
+                case Known.NetworkType:
                     record.NetworkType = String(value, "network_type");
                     break;
-                case "provider":
+                case Known.Provider:
                     record.Provider = String(value, "provider");
                     break;
                 default:
@@ -202,19 +266,19 @@ public static class BatchPartReader
                 return;
             }
 
-            if (location.TryGetProperty("latitude", out var latitude))
+            if (location.TryGetProperty("latitude"u8, out var latitude))
             {
                 record.Present |= RecordFields.LocationLatitude;
                 record.LocationLatitude = Number(latitude, "location.latitude");
             }
 
-            if (location.TryGetProperty("longitude", out var longitude))
+            if (location.TryGetProperty("longitude"u8, out var longitude))
             {
                 record.Present |= RecordFields.LocationLongitude;
                 record.LocationLongitude = Number(longitude, "location.longitude");
             }
 
-            if (location.TryGetProperty("accuracy", out var accuracy))
+            if (location.TryGetProperty("accuracy"u8, out var accuracy))
             {
                 record.LocationAccuracy = Number(accuracy, "location.accuracy");
             }
@@ -268,51 +332,56 @@ public static class BatchPartReader
         private void Fail(string field, string message) => errors[$"records[{index}].{field}"] = [message];
     }
 
-    /// <summary><c>type</c> and <c>timestamp</c> first (a reader sees what a line is at once), the rest by name.</summary>
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonProperty[] sortedProperties)
+    /// <summary>Known fields in <see cref="Known"/> order (<c>type</c> and <c>timestamp</c> first), then the rest by name.</summary>
+    private static void WriteRecord(Utf8JsonWriter writer, JsonProperty?[] known, JsonProperty[]? extra)
     {
         writer.WriteStartObject();
-        foreach (var first in (ReadOnlySpan<string>)["type", "timestamp"])
+        foreach (var property in known)
         {
-            foreach (var property in sortedProperties)
+            if (property is { } p)
             {
-                if (property.Name == first)
-                {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value);
-                    break;
-                }
+                WriteProperty(writer, p);
             }
         }
 
-        string? previous = null;
-        foreach (var property in sortedProperties)
+        if (extra is not null)
         {
-            if (property.Name is "type" or "timestamp" || property.Name == previous)
+            for (var i = 0; i < extra.Length; i++)
             {
-                continue;
+                if (i == 0 || !JsonMarshal.GetRawUtf8PropertyName(extra[i]).SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(extra[i - 1])))
+                {
+                    WriteProperty(writer, extra[i]);
+                }
             }
-
-            previous = property.Name;
-            writer.WritePropertyName(property.Name);
-            WriteCanonical(writer, property.Value);
         }
 
         writer.WriteEndObject();
     }
 
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement value)
+    private static void WriteProperty(Utf8JsonWriter writer, JsonProperty property)
+    {
+        var name = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (name.Contains((byte)'\\'))
+        {
+            writer.WritePropertyName(property.Name);
+        }
+        else
+        {
+            writer.WritePropertyName(name);
+        }
+
+        WriteValue(writer, property.Value);
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                var properties = value.EnumerateObject().ToArray();
-                Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
                 writer.WriteStartObject();
-                foreach (var property in properties)
+                foreach (var property in SortedProperties(value))
                 {
-                    writer.WritePropertyName(property.Name);
-                    WriteCanonical(writer, property.Value);
+                    WriteProperty(writer, property);
                 }
 
                 writer.WriteEndObject();
@@ -321,18 +390,40 @@ public static class BatchPartReader
                 writer.WriteStartArray();
                 foreach (var item in value.EnumerateArray())
                 {
-                    WriteCanonical(writer, item);
+                    WriteValue(writer, item);
                 }
 
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(value.GetString());
+                // A string without escapes is written as it came; one with escapes is decoded and re-encoded,
+                // so "\u00e9" and "é" make the same record.
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                if (raw.Contains((byte)'\\'))
+                {
+                    writer.WriteStringValue(value.GetString());
+                }
+                else
+                {
+                    writer.WriteRawValue(raw, skipInputValidation: true);
+                }
+
                 break;
             default:
                 // Numbers keep their text (15.0 stays 15.0); true, false and null are what they are.
-                value.WriteTo(writer);
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
                 break;
         }
+    }
+
+    /// <summary>An object's properties in ordinal order of their UTF-8 names.</summary>
+    private static JsonProperty[] SortedProperties(JsonElement element) => Sorted([.. element.EnumerateObject()]);
+
+    private static JsonProperty[] Sorted(List<JsonProperty> properties)
+    {
+        var sorted = properties.ToArray();
+        Array.Sort(sorted, static (a, b) =>
+            JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+        return sorted;
     }
 }

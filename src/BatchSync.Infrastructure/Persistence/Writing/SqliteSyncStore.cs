@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -19,11 +18,13 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
     private readonly LogCalendar _calendar;
     private readonly Dictionary<string, SqliteCommand> _commands = [];
     private readonly List<LogFileTask> _pendingFiles = [];
+    private readonly LogRowInserter _rows;
 
     public SqliteSyncStore(SqliteConnection connection, LogCalendar calendar)
     {
         _connection = connection;
         _calendar = calendar;
+        _rows = new LogRowInserter(connection);
     }
 
     /// <summary>File work of the open transaction, handed to the log file writer once it commits.</summary>
@@ -140,6 +141,7 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
     {
         var inserted = 0;
         var files = new List<LogFileTask>();
+        var origin = LogRowInserter.Origin.Of(session);
         foreach (var file in records.GroupBy(r => (r.Record.Type, r.LogDate)))
         {
             var (type, date) = file.Key;
@@ -148,7 +150,7 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
             long? earliestNew = null;
             foreach (var record in file)
             {
-                if (InsertLogRow(session, record))
+                if (_rows.Insert(origin, record))
                 {
                     lines.Add(record.Json);
                     earliestNew ??= record.Record.Timestamp;
@@ -191,51 +193,17 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         }
 
         _commands.Clear();
-    }
-
-    private bool InsertLogRow(SyncSession session, PreparedRecord prepared)
-    {
-        SqliteCommand insert;
-        switch (prepared.Record)
-        {
-            case LocationRecord l:
-                insert = Command(
-                    "INSERT INTO location_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, " +
-                    "latitude, longitude, accuracy, altitude, speed, bearing, battery_level, network_type, provider, data) " +
-                    "VALUES ($device, $user, $sync, $date, $ts, $hash, $lat, $lon, $acc, $alt, $speed, $bearing, $battery, $network, $provider, $data) " +
-                    "ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING",
-                    "$device", "$user", "$sync", "$date", "$ts", "$hash", "$lat", "$lon", "$acc", "$alt", "$speed", "$bearing",
-                    "$battery", "$network", "$provider", "$data");
-                Bind(insert, session.DeviceId, session.UserName, session.SyncId, DateText(prepared.LogDate), l.Timestamp,
-                    prepared.ContentHash, l.Latitude, l.Longitude, l.Accuracy, l.Altitude, l.Speed, l.Bearing, l.BatteryLevel,
-                    l.NetworkType, l.Provider, Encoding.UTF8.GetString(prepared.Json));
-                break;
-            case DrivingRecord d:
-                insert = Command(
-                    "INSERT INTO driving_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, " +
-                    "event_type, latitude, longitude, accuracy, speed, bearing, data) " +
-                    "VALUES ($device, $user, $sync, $date, $ts, $hash, $event, $lat, $lon, $acc, $speed, $bearing, $data) " +
-                    "ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING",
-                    "$device", "$user", "$sync", "$date", "$ts", "$hash", "$event", "$lat", "$lon", "$acc", "$speed", "$bearing", "$data");
-                Bind(insert, session.DeviceId, session.UserName, session.SyncId, DateText(prepared.LogDate), d.Timestamp,
-                    prepared.ContentHash, d.EventType, d.Latitude, d.Longitude, d.Accuracy, d.Speed, d.Bearing,
-                    Encoding.UTF8.GetString(prepared.Json));
-                break;
-            default:
-                throw new InvalidOperationException($"Unknown record kind {prepared.Record.GetType().Name}.");
-        }
-
-        return insert.ExecuteNonQuery() == 1;
+        _rows.Dispose();
     }
 
     private long? LastStoredTimestamp(RecordType type, string deviceId, DateOnly date)
     {
-        var (from, to) = _calendar.Window(date);
+        var (start, end) = _calendar.Day(date);
         var select = Command(
-            $"SELECT MAX(timestamp) FROM {LogTables.Of(type)} " +
-            "WHERE device_id = $device AND timestamp BETWEEN $from AND $to AND log_date = $date",
-            "$device", "$from", "$to", "$date");
-        Bind(select, deviceId, from, to, DateText(date));
+            $"SELECT timestamp FROM {LogTables.Of(type)} " +
+            "WHERE device_id = $device AND timestamp >= $start AND timestamp < $end ORDER BY timestamp DESC LIMIT 1",
+            "$device", "$start", "$end");
+        Bind(select, deviceId, start, end);
         return select.ExecuteScalar() is long last ? last : null;
     }
 
