@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddSingleton<SyncWriteQueue>();
         services.AddSingleton<ISyncWriteQueue>(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<SyncWriteQueue>());
+        services.AddHostedService<WalCheckpointer>();
 
         services.AddHealthChecks()
             .AddDbContextCheck<BatchSyncDbContext>("database", tags: ["ready"])

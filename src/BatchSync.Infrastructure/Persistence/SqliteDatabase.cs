@@ -29,7 +29,8 @@ internal sealed class SqliteDatabase
 
     /// <summary>
     /// The writer's connection. WAL lets readers go on while it writes; synchronous=NORMAL in WAL mode
-    /// loses nothing when the process dies, only (at worst) the last commits on a power cut.
+    /// loses nothing when the process dies, only (at worst) the last commits on a power cut. The writer
+    /// does not checkpoint: <see cref="WalCheckpointer"/> does, beside it, so commits stay short.
     /// </summary>
     public SqliteConnection OpenWriteConnection()
     {
@@ -38,7 +39,8 @@ internal sealed class SqliteDatabase
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText =
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
+            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; " +
+            "PRAGMA journal_size_limit = 67108864;";
         pragmas.ExecuteNonQuery();
         return connection;
     }

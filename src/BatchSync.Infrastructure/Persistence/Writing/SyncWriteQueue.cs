@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
 using BatchSync.Infrastructure.LogFiles;
@@ -18,8 +18,11 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
 {
     private const int MaxItemsPerCommit = 64;
 
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(
-        new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<WorkItem> _queue = new();
+
+    // Wakes the writer; no spinning, the CPU is worth more to the requests than to a waiting thread.
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
+    private volatile bool _stopping;
 
     private readonly SqliteDatabase _database;
     private readonly LogCalendar _calendar;
@@ -41,13 +44,28 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
     public Task<T> Enqueue<T>(Func<SqliteSyncStore, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var item = new WorkItem<T>(work);
-        if (!_queue.Writer.TryWrite(item))
+        if (_stopping)
         {
             throw new InvalidOperationException("The sync store is shutting down.");
         }
 
+        var item = new WorkItem<T>(work);
+        _queue.Enqueue(item);
+        _wake.Set();
         return item.Task;
+    }
+
+    /// <summary>Files written: their outbox rows go in the next commit (or, at a stop, are rewritten at start).</summary>
+    private void ForgetOutbox(List<long> ids)
+    {
+        if (!_stopping)
+        {
+            _ = Enqueue(store =>
+            {
+                store.DeleteOutbox(ids);
+                return true;
+            }, CancellationToken.None);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -57,11 +75,7 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
             _database.LogFilePaths,
             _calendar,
             _database.ConnectionString,
-            ids => _ = Enqueue(store =>
-            {
-                store.DeleteOutbox(ids);
-                return true;
-            }, CancellationToken.None),
+            ForgetOutbox,
             _logger);
         _thread = new Thread(() => Run(connection)) { Name = "sync-writer", IsBackground = true };
         _thread.Start();
@@ -70,7 +84,8 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _stopping = true;
+        _wake.Set();
         if (_thread is not null)
         {
             await Task.Run(() => _thread.Join(), cancellationToken).ConfigureAwait(false);
@@ -83,17 +98,33 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
         }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _wake.Dispose();
+    }
 
     private void Run(SqliteConnection connection)
     {
         using var _ = connection;
         using var store = new SqliteSyncStore(connection, _calendar);
         var group = new List<WorkItem>(MaxItemsPerCommit);
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (true)
         {
+            if (_queue.IsEmpty)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                _wake.Wait();
+                _wake.Reset();
+                continue;
+            }
+
             group.Clear();
-            while (group.Count < MaxItemsPerCommit && _queue.Reader.TryRead(out var item))
+            while (group.Count < MaxItemsPerCommit && _queue.TryDequeue(out var item))
             {
                 group.Add(item);
             }
