@@ -26,7 +26,12 @@ internal sealed class LoadResult
 internal static class LoadRun
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly string[] Latitudes = Coordinates(32.0853, 1e-5);
+    private static readonly string[] Longitudes = Coordinates(34.7818, -1e-5);
     private static long _syncCounter;
+
+    private static string[] Coordinates(double start, double step) =>
+        [.. Enumerable.Range(0, 1000).Select(i => (start + (i * step)).ToString("R", System.Globalization.CultureInfo.InvariantCulture))];
 
     public static async Task<LoadResult> RunAsync(HttpClient http, BenchOptions options, TimeSpan duration, string phase)
     {
@@ -120,23 +125,35 @@ internal static class LoadRun
                 w.WriteNumber("timestamp", timestamp);
                 w.WriteString("event_type", "harsh_brake");
                 w.WriteStartObject("location");
-                w.WriteNumber("latitude", 32.0863);
-                w.WriteNumber("longitude", 34.7828);
-                w.WriteNumber("accuracy", 12.0);
+                w.WritePropertyName("latitude");
+                w.WriteRawValue("32.0863"u8, skipInputValidation: true);
+                w.WritePropertyName("longitude");
+                w.WriteRawValue("34.7828"u8, skipInputValidation: true);
+                w.WritePropertyName("accuracy");
+                w.WriteRawValue("12.0"u8, skipInputValidation: true);
                 w.WriteEndObject();
-                w.WriteNumber("speed", 31.5);
-                w.WriteNumber("bearing", 180.0);
+                w.WritePropertyName("speed");
+                w.WriteRawValue("31.5"u8, skipInputValidation: true);
+                w.WritePropertyName("bearing");
+                w.WriteRawValue("180.0"u8, skipInputValidation: true);
             }
             else
             {
                 w.WriteString("type", "location");
                 w.WriteNumber("timestamp", timestamp);
-                w.WriteNumber("latitude", 32.0853 + (i * 1e-5));
-                w.WriteNumber("longitude", 34.7818 - (i * 1e-5));
-                w.WriteNumber("accuracy", 15.0);
-                w.WriteNumber("altitude", 125.5);
-                w.WriteNumber("speed", 45.2);
-                w.WriteNumber("bearing", 245.8);
+                // Coordinates are formatted once: the load tool should spend its CPU on HTTP, not on number formatting.
+                w.WritePropertyName("latitude");
+                w.WriteRawValue(Latitudes[i], skipInputValidation: true);
+                w.WritePropertyName("longitude");
+                w.WriteRawValue(Longitudes[i], skipInputValidation: true);
+                w.WritePropertyName("accuracy");
+                w.WriteRawValue("15.0"u8, skipInputValidation: true);
+                w.WritePropertyName("altitude");
+                w.WriteRawValue("125.5"u8, skipInputValidation: true);
+                w.WritePropertyName("speed");
+                w.WriteRawValue("45.2"u8, skipInputValidation: true);
+                w.WritePropertyName("bearing");
+                w.WriteRawValue("245.8"u8, skipInputValidation: true);
                 w.WriteNumber("battery_level", 85);
                 w.WriteString("network_type", "WiFi");
                 w.WriteString("provider", "gps");

@@ -22,6 +22,7 @@ public static class DependencyInjection
         services.AddSingleton<ITokenAuthenticator, ConfiguredTokenAuthenticator>();
 
         services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<IStagedPartCodec, StagedRecordCodec>();
         services.AddDbContext<BatchSyncDbContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<SqliteDatabase>().ConnectionString));
         services.AddScoped<IBatchSyncDbContext>(sp => sp.GetRequiredService<BatchSyncDbContext>());

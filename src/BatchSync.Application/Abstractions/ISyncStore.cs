@@ -15,11 +15,14 @@ public interface ISyncStore
 
     void UpdateSession(SyncSession session);
 
-    /// <summary>Stores a received part: its bookkeeping and its records, staged until the sync completes.</summary>
-    void AddPart(string syncId, BatchPart part, IReadOnlyList<PreparedRecord> records);
+    /// <summary>
+    /// Stores a received part: its bookkeeping and, unless the part completes the sync at once (null),
+    /// its records encoded by <see cref="IStagedPartCodec"/>, staged until the sync completes.
+    /// </summary>
+    void AddPart(string syncId, BatchPart part, byte[]? stagedRecords);
 
-    /// <summary>The staged records of every part of a sync, each part in the order it was sent.</summary>
-    IReadOnlyList<PreparedRecord> LoadStagedRecords(string syncId);
+    /// <summary>The staged records of a sync's parts, as <see cref="IStagedPartCodec"/> encoded them.</summary>
+    IReadOnlyList<byte[]> LoadStagedParts(string syncId);
 
     /// <summary>
     /// Adds records, already in log order, to the log tables; a record already stored for the device is

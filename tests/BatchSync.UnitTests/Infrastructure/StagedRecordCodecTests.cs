@@ -20,8 +20,9 @@ public class StagedRecordCodecTests
             new(new DrivingRecord(1694123466790, "stop"), [], long.MinValue, new DateOnly(2000, 1, 1), 3, 3),
         ];
 
+        var codec = new StagedRecordCodec();
         var decoded = new List<PreparedRecord>();
-        StagedRecordCodec.Decode(StagedRecordCodec.Encode(records), decoded);
+        codec.Decode(codec.Encode(records), decoded);
 
         Assert.Equal(records.Count, decoded.Count);
         for (var i = 0; i < records.Count; i++)
@@ -35,6 +36,6 @@ public class StagedRecordCodecTests
     [Fact]
     public void Decode_UnknownVersion_Throws()
     {
-        Assert.Throws<InvalidDataException>(() => StagedRecordCodec.Decode([9, 0, 0, 0, 0], []));
+        Assert.Throws<InvalidDataException>(() => new StagedRecordCodec().Decode([9, 0, 0, 0, 0], []));
     }
 }

@@ -6,7 +6,11 @@ using Mediator;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
-internal sealed class UploadBatchPartCommandHandler(ISyncWriteQueue writer, LogCalendar calendar, TimeProvider time)
+internal sealed class UploadBatchPartCommandHandler(
+    ISyncWriteQueue writer,
+    IStagedPartCodec staging,
+    LogCalendar calendar,
+    TimeProvider time)
     : ICommandHandler<UploadBatchPartCommand, Result<UploadBatchPartResponse>>
 {
     public async ValueTask<Result<UploadBatchPartResponse>> Handle(
@@ -27,8 +31,9 @@ internal sealed class UploadBatchPartCommandHandler(ISyncWriteQueue writer, LogC
             records.Count,
             contentHash);
 
+        var staged = staging.Encode(records);
         var outcome = await writer.ExecuteAsync(
-            store => ReceivePart(store, command.SyncId!, part, records, time.GetUtcNow().UtcDateTime),
+            store => ReceivePart(store, staging, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
             cancellationToken);
         if (!outcome.IsSuccess)
         {
@@ -48,9 +53,11 @@ internal sealed class UploadBatchPartCommandHandler(ISyncWriteQueue writer, LogC
     /// <summary>Runs on the writer: the session's rules decide, the store follows.</summary>
     private static Result<(UploadBatchPartResponse, Task?)> ReceivePart(
         ISyncStore store,
+        IStagedPartCodec staging,
         string syncId,
         PartSubmission part,
         List<PreparedRecord> records,
+        byte[] staged,
         DateTime now)
     {
         var session = store.FindSession(syncId);
@@ -75,14 +82,21 @@ internal sealed class UploadBatchPartCommandHandler(ISyncWriteQueue writer, LogC
             store.AddSession(session);
         }
 
-        store.AddPart(syncId, session.Parts[^1], records);
         if (receipt.Value == PartReceipt.Stored)
         {
+            store.AddPart(syncId, session.Parts[^1], staged);
             store.UpdateSession(session);
             return (Answer(session, part, "Batch part received", duplicate: false), null);
         }
 
-        var merged = store.LoadStagedRecords(syncId).ToList();
+        // The last part completes the sync in this same transaction: its records need no staging.
+        store.AddPart(syncId, session.Parts[^1], null);
+        var merged = new List<PreparedRecord>(records);
+        foreach (var payload in store.LoadStagedParts(syncId))
+        {
+            staging.Decode(payload, merged);
+        }
+
         merged.Sort(PreparedRecord.LogOrder);
         var appended = store.AppendToLogs(session, merged);
         var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged));

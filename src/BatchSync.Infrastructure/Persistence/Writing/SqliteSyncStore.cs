@@ -104,30 +104,30 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         update.ExecuteNonQuery();
     }
 
-    public void AddPart(string syncId, BatchPart part, IReadOnlyList<PreparedRecord> records)
+    public void AddPart(string syncId, BatchPart part, byte[]? stagedRecords)
     {
         var insert = Command(
             "INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at, payload) " +
             "VALUES ($id, $number, $count, $hash, $received, $payload)",
             "$id", "$number", "$count", "$hash", "$received", "$payload");
         Bind(insert, syncId, part.PartNumber, part.RecordCount, part.ContentHash, Millis(part.ReceivedAt),
-            StagedRecordCodec.Encode(records));
+            stagedRecords);
         insert.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<PreparedRecord> LoadStagedRecords(string syncId)
+    public IReadOnlyList<byte[]> LoadStagedParts(string syncId)
     {
         var select = Command(
             "SELECT payload FROM batch_parts WHERE sync_id = $id AND payload IS NOT NULL ORDER BY part_number", "$id");
         select.Parameters[0].Value = syncId;
-        var records = new List<PreparedRecord>();
+        var payloads = new List<byte[]>();
         using var row = select.ExecuteReader();
         while (row.Read())
         {
-            StagedRecordCodec.Decode((byte[])row.GetValue(0), records);
+            payloads.Add((byte[])row.GetValue(0));
         }
 
-        return records;
+        return payloads;
     }
 
     public void DropStagedRecords(string syncId)
