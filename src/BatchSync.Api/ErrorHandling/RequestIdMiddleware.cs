@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace BatchSync.Api.ErrorHandling;
 
 /// <summary>
@@ -13,7 +11,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext http)
     {
         var incoming = http.Request.Headers[Header].ToString();
-        http.TraceIdentifier = IsPlain(incoming) ? incoming : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        http.TraceIdentifier = IsPlain(incoming) ? incoming : Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
         // Set as the answer starts, so that an error page that cleared the headers still carries it.
         http.Response.OnStarting(static state =>
         {

@@ -97,49 +97,81 @@ internal sealed class LogFileWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var written = new List<long>();
+        var appended = new Dictionary<string, FileStream>();
+        var done = new List<LogFileTask>();
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (_queue.Reader.TryRead(out var tasks))
             {
                 foreach (var task in tasks)
                 {
-                    if (Write(task))
+                    if (Write(task, appended))
                     {
                         written.Add(task.OutboxId);
                     }
 
-                    // The tables are the truth; a file that failed stays owed in the outbox and is rebuilt.
-                    task.MarkWritten();
+                    done.Add(task);
                 }
             }
 
+            // One flush to disk per file and batch, then the outbox forgets the files and the callers hear.
+            foreach (var (path, file) in appended)
+            {
+                try
+                {
+                    file.Flush(flushToDisk: true);
+                }
+                catch (IOException e)
+                {
+                    _damaged.Add(path);
+                    _logger.LogError(e, "Dated log file {Path} not flushed; it is rebuilt from the tables", path);
+                }
+                finally
+                {
+                    await file.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            appended.Clear();
             if (written.Count > 0)
             {
                 _forgetOutbox(written);
                 written = [];
             }
+
+            // The tables are the truth: a file that failed stays owed in the outbox and is rebuilt.
+            done.ForEach(t => t.MarkWritten());
+            done.Clear();
         }
     }
 
-    private bool Write(LogFileTask task)
+    private bool Write(LogFileTask task, Dictionary<string, FileStream> appended)
     {
         var path = _paths.Of(task.Type, task.Date, task.DeviceId);
         try
         {
             if (task.AppendLines is { } lines && !_damaged.Contains(path) && (!task.FileHadRecords || File.Exists(path)))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024);
+                if (!appended.TryGetValue(path, out var file))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024);
+                    appended[path] = file;
+                }
+
                 foreach (var line in lines)
                 {
                     file.Write(line);
                     file.Write(NewLine);
                 }
-
-                file.Flush(flushToDisk: true);
             }
             else
             {
+                if (appended.Remove(path, out var open))
+                {
+                    open.Dispose();
+                }
+
                 Rebuild(_reader, _paths, _calendar, task.Type, task.DeviceId, task.Date, task.UpToRowId);
                 _damaged.Remove(path);
             }

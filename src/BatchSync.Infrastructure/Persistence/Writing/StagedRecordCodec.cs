@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using BatchSync.Application.Abstractions;
@@ -18,7 +19,13 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
 
     public byte[] Encode(IReadOnlyList<PreparedRecord> records)
     {
-        using var stream = new MemoryStream(records.Count * 256);
+        var size = 64;
+        foreach (var r in records)
+        {
+            size += r.Json.Length + 128;
+        }
+
+        using var stream = new MemoryStream(size);
         using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write(records.Count);
@@ -60,15 +67,22 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
         }
 
         var plain = stream.GetBuffer().AsSpan(0, (int)stream.Length);
-        var packed = new byte[5 + BrotliEncoder.GetMaxCompressedLength(plain.Length)];
-        packed[0] = Version;
-        BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(1), plain.Length);
-        if (!BrotliEncoder.TryCompress(plain, packed.AsSpan(5), out var written, quality: 1, window: 22))
+        var packed = ArrayPool<byte>.Shared.Rent(5 + BrotliEncoder.GetMaxCompressedLength(plain.Length));
+        try
         {
-            throw new InvalidOperationException("Could not compress a staged part.");
-        }
+            packed[0] = Version;
+            BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(1), plain.Length);
+            if (!BrotliEncoder.TryCompress(plain, packed.AsSpan(5), out var written, quality: 1, window: 22))
+            {
+                throw new InvalidOperationException("Could not compress a staged part.");
+            }
 
-        return packed[..(5 + written)];
+            return packed[..(5 + written)];
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(packed);
+        }
     }
 
     public void Decode(byte[] payload, List<PreparedRecord> into)
