@@ -29,8 +29,10 @@ internal sealed class SqliteDatabase
 
     /// <summary>
     /// The writer's connection. WAL lets readers go on while it writes; synchronous=NORMAL in WAL mode
-    /// loses nothing when the process dies, only (at worst) the last commits on a power cut. The writer
-    /// does not checkpoint: <see cref="WalCheckpointer"/> does, beside it, so commits stay short.
+    /// loses nothing when the process dies, only (at worst) the last commits on a power cut. Most
+    /// checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so commits stay short;
+    /// the writer's own checkpoint, every 32 MB of log, finds little left to copy and lets the log
+    /// start over.
     /// </summary>
     public SqliteConnection OpenWriteConnection()
     {
@@ -39,7 +41,7 @@ internal sealed class SqliteDatabase
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText =
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; " +
+            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192; " +
             "PRAGMA journal_size_limit = 67108864;";
         pragmas.ExecuteNonQuery();
         return connection;

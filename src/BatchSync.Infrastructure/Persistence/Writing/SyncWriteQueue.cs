@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
 using BatchSync.Infrastructure.LogFiles;
@@ -17,6 +18,7 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDisposable
 {
     private const int MaxItemsPerCommit = 64;
+    private static readonly TimeSpan MaxGroupTime = TimeSpan.FromMilliseconds(4);
 
     private readonly ConcurrentQueue<WorkItem> _queue = new();
 
@@ -124,11 +126,6 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
             }
 
             group.Clear();
-            while (group.Count < MaxItemsPerCommit && _queue.TryDequeue(out var item))
-            {
-                group.Add(item);
-            }
-
             try
             {
                 Commit(store, group);
@@ -147,19 +144,29 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
 
     private void Commit(SqliteSyncStore store, List<WorkItem> group)
     {
-        var done = new List<WorkItem>(group.Count);
+        var done = new List<WorkItem>();
         try
         {
             store.Execute("BEGIN IMMEDIATE");
         }
         catch (Exception e)
         {
+            // No transaction, no work: what waits is told to retry rather than left hanging.
+            while (group.Count < MaxItemsPerCommit && _queue.TryDequeue(out var waiting))
+            {
+                group.Add(waiting);
+            }
+
             group.ForEach(item => item.Fail(e));
             return;
         }
 
-        foreach (var item in group)
+        // A group closes at its item limit or once it has worked a few milliseconds: one completion
+        // (a thousand rows) should not hold back the answers of the parts queued before it.
+        var started = Stopwatch.GetTimestamp();
+        while (group.Count < MaxItemsPerCommit && Stopwatch.GetElapsedTime(started) < MaxGroupTime && _queue.TryDequeue(out var item))
         {
+            group.Add(item);
             var filesBefore = store.PendingFiles.Count;
             store.Execute("SAVEPOINT item");
             try
