@@ -89,7 +89,7 @@ namespace BatchSync.Bench
                 throw new ArgumentException("--server must name the published BatchSync.Api.dll (bench/run.sh does this).");
             }
 
-            return new BenchOptions(server, Int("--clients", 16), Int("--parts", 10), Int("--records", 100), Int("--seconds", 20), Int("--warmup", 3), args.Contains("--keep-data"));
+            return new BenchOptions(server, Int("--clients", 16), Int("--parts", 10), Int("--records", 100), Int("--seconds", 20), Int("--warmup", 10), args.Contains("--keep-data"));
         }
     }
 }
