@@ -63,6 +63,44 @@ public class ErrorEnvelopeTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     }
 
     [Fact]
+    public async Task ChunkedBodyOverTheLimit_413WhileReading()
+    {
+        using var small = new BatchSyncApp(new() { ["BatchSync:Limits:MaxRequestBodyBytes"] = "4096" });
+        small.UseKestrel(0); // real HTTP: the body goes chunked, with no Content-Length to check up front
+        small.StartServer();
+        using var content = new UnsizedContent(Encoding.UTF8.GetBytes("{\"records\":[" + string.Join(',', Enumerable.Repeat("{\"a\":1}", 5000)) + "]}"));
+
+        var response = await small.ClientWith(BatchSyncApp.DeviceToken).PostAsync("/batch-sync.php", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RecordWithHugeUnknownField_400NamingTheRecord()
+    {
+        var device = SyncData.NewId("bloat");
+        var record = SyncData.Location(SyncData.Start);
+        record["blob"] = new string('x', 20_000);
+
+        var response = await _client.PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, [record]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["must not exceed 16384 bytes of JSON"], (await response.Json()).GetProperty("errors").GetProperty("records[0].record").Deserialize<string[]>()!);
+    }
+
+    [Theory]
+    [InlineData("..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("%2E%2E")]
+    [InlineData("x' OR '1'='1")]
+    public async Task HostileSyncIdInTheResumeQuery_404AndNothingElse(string syncId)
+    {
+        var response = await _client.GetAsync($"/api/v1/sync-sessions/{syncId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("error", (await response.Json()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task UnknownRoute_404InTheEnvelope()
     {
         var response = await _client.GetAsync("/no/such/thing");
@@ -115,5 +153,25 @@ public class ErrorEnvelopeTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         hostile.Headers.TryAddWithoutValidation("X-Request-Id", "<script>");
         var replaced = await _client.SendAsync(hostile);
         Assert.NotEqual("<script>", replaced.Headers.GetValues("X-Request-Id").Single());
+    }
+}
+
+/// <summary>A body sent without Content-Length, so the server only learns its size by reading it.</summary>
+internal sealed class UnsizedContent : HttpContent
+{
+    private readonly byte[] _body;
+
+    public UnsizedContent(byte[] body)
+    {
+        _body = body;
+        Headers.ContentType = new("application/json");
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(_body).AsTask();
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }

@@ -22,14 +22,17 @@ public class BatchSyncApp : WebApplicationFactory<Program>
     {
     }
 
-    internal BatchSyncApp(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    internal BatchSyncApp(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, string? dataDirectory = null)
     {
         _settings = settings;
         _services = services;
-        DataDirectory = Path.Combine(Path.GetTempPath(), "batchsync-tests", Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "batchsync-tests", Guid.NewGuid().ToString("N"));
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Leave the data folder when disposed, for another server to start on.</summary>
+    public bool KeepDataDirectory { get; set; }
 
     public HttpClient ClientWith(string? token)
     {
@@ -75,6 +78,11 @@ public class BatchSyncApp : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -3,6 +3,7 @@ using BatchSync.Application.Abstractions;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Sync;
 using Mediator;
+using Microsoft.Extensions.Logging;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
@@ -10,7 +11,8 @@ internal sealed class UploadBatchPartCommandHandler(
     ISyncWriteQueue writer,
     IStagedPartCodec staging,
     LogCalendar calendar,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<UploadBatchPartCommandHandler> logger)
     : ICommandHandler<UploadBatchPartCommand, Result<UploadBatchPartResponse>>
 {
     public async ValueTask<Result<UploadBatchPartResponse>> Handle(
@@ -22,6 +24,7 @@ internal sealed class UploadBatchPartCommandHandler(
             return Error.Forbidden($"This token may not write device {command.DeviceId}");
         }
 
+        var started = time.GetTimestamp();
         var (records, contentHash) = PartPreparer.Prepare(command.Records!, command.PartNumber!.Value, calendar);
         var part = new PartSubmission(
             command.DeviceId!,
@@ -45,6 +48,13 @@ internal sealed class UploadBatchPartCommandHandler(
         {
             // The answer waits for the dated files, so "completed" means tables and files alike.
             await filesWritten.WaitAsync(cancellationToken);
+            logger.LogInformation(
+                "Sync {SyncId} of device {DeviceId} completed: {Parts} parts, {Records} records, in {ElapsedMs:F1} ms",
+                response.SyncId,
+                command.DeviceId,
+                response.TotalParts,
+                response.ProcessingResults!.Values.Sum(byDate => byDate.Values.Sum()),
+                time.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return response;
