@@ -282,28 +282,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     private int Count(string table, string device) =>
         (int)Scalar<long>($"SELECT COUNT(*) FROM {table} WHERE device_id = $p", device);
 
-    private T Scalar<T>(string sql, string parameter)
-    {
-        using var db = app.OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
-        return (T)command.ExecuteScalar()!;
-    }
+    private T Scalar<T>(string sql, string parameter) => app.Scalar<T>(sql, parameter);
 
-    private List<T> Column<T>(string sql, string parameter)
-    {
-        using var db = app.OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
-        using var reader = command.ExecuteReader();
-        var values = new List<T>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetFieldValue<T>(0));
-        }
-
-        return values;
-    }
+    private List<T> Column<T>(string sql, string parameter) => app.Column<T>(sql, parameter);
 }

@@ -16,8 +16,6 @@ public sealed record Error(ErrorKind Kind, string Message, IReadOnlyDictionary<s
     public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
         new(ErrorKind.Validation, "Validation failed", fields);
 
-    public static Error Conflict(string message) => new(ErrorKind.Conflict, message);
-
     public static Error NotFound(string message) => new(ErrorKind.NotFound, message);
 
     public static Error Forbidden(string message) => new(ErrorKind.Forbidden, message);

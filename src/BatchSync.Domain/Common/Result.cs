@@ -23,8 +23,6 @@ public readonly record struct Result<T> : IFailable<Result<T>>
 
     public T Value => IsSuccess ? _value! : throw new InvalidOperationException($"Result is a failure: {Error!.Message}");
 
-    public static Result<T> Success(T value) => new(value);
-
     public static Result<T> Failure(Error error) => new(error);
 
     public static Result<T> Fail(Error error) => new(error);
@@ -32,8 +30,6 @@ public readonly record struct Result<T> : IFailable<Result<T>>
     public static implicit operator Result<T>(T value) => new(value);
 
     public static implicit operator Result<T>(Error error) => new(error);
-
-    public Result<TOut> Map<TOut>(Func<T, TOut> map) => IsSuccess ? map(_value!) : Error!;
 }
 
 /// <summary>Lets generic code (a pipeline behaviour) build the failure of a result type it does not know.</summary>

@@ -9,8 +9,6 @@ internal sealed class LogFilePaths(string dataDirectory)
 {
     private readonly string _root = Path.GetFullPath(Path.Combine(dataDirectory, "logs"));
 
-    public string Root => _root;
-
     public string Of(RecordType type, DateOnly date, string deviceId)
     {
         if (!Identifiers.IsValid(deviceId))

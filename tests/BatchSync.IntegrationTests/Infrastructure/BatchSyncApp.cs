@@ -53,6 +53,33 @@ public class BatchSyncApp : WebApplicationFactory<Program>
         return connection;
     }
 
+    /// <summary>One value from the server's database; <c>$p</c> in the SQL is <paramref name="parameter"/>.</summary>
+    public T Scalar<T>(string sql, string parameter)
+    {
+        using var db = OpenDatabase();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$p", parameter);
+        return (T)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The first column of every row; <c>$p</c> in the SQL is <paramref name="parameter"/>.</summary>
+    public List<T> Column<T>(string sql, string parameter)
+    {
+        using var db = OpenDatabase();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$p", parameter);
+        using var reader = command.ExecuteReader();
+        var values = new List<T>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
+    }
+
     public string LogFile(string type, string date, string device) =>
         Path.Combine(DataDirectory, "logs", type, date, device + ".jsonl");
 

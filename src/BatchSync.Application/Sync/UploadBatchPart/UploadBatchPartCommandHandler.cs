@@ -43,25 +43,26 @@ internal sealed class UploadBatchPartCommandHandler(
             return outcome.Error!;
         }
 
-        var (response, filesWritten) = outcome.Value;
-        if (filesWritten is not null)
+        var (response, appended) = outcome.Value;
+        if (appended is not null)
         {
             // The answer waits for the dated files, so "completed" means tables and files alike.
-            await filesWritten.WaitAsync(cancellationToken);
+            await appended.FilesWritten.WaitAsync(cancellationToken);
             logger.LogInformation(
-                "Sync {SyncId} of device {DeviceId} completed: {Parts} parts, {Records} records, in {ElapsedMs:F1} ms",
+                "Sync {SyncId} of device {DeviceId} completed: {Parts} parts, {NewRecords} new records, {KnownRecords} already stored, in {ElapsedMs:F1} ms",
                 response.SyncId,
                 command.DeviceId,
                 response.TotalParts,
-                response.ProcessingResults!.Values.Sum(byDate => byDate.Values.Sum()),
+                appended.Inserted,
+                appended.AlreadyStored,
                 time.GetElapsedTime(started).TotalMilliseconds);
         }
 
         return response;
     }
 
-    /// <summary>Runs on the writer: the session's rules decide, the store follows.</summary>
-    private static Result<(UploadBatchPartResponse, Task?)> ReceivePart(
+    /// <summary>Runs on the writer: the session's rules decide, the store follows. A completion also returns what it appended.</summary>
+    private static Result<(UploadBatchPartResponse, LogAppendResult?)> ReceivePart(
         ISyncStore store,
         IStagedPartCodec staging,
         string syncId,
@@ -113,7 +114,7 @@ internal sealed class UploadBatchPartCommandHandler(
         session.Complete(summary, now);
         store.UpdateSession(session);
         store.DropStagedRecords(syncId);
-        return (Completed(session, summary, duplicate: false), appended.FilesWritten);
+        return (Completed(session, summary, duplicate: false), appended);
     }
 
     private static UploadBatchPartResponse Answer(
