@@ -21,7 +21,7 @@ internal sealed class DatabaseInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(database.DataDirectory);
+        database.CreateIfMissing();
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BatchSyncDbContext>();

