@@ -42,7 +42,8 @@ internal sealed class LogFileWriter : IAsyncDisposable
         _reader.Open();
         _forgetOutbox = forgetOutbox;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        // Its own thread: file I/O and fsync block, and the request threads are few.
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public void Post(List<LogFileTask> tasks) => _queue.Writer.TryWrite(tasks);
@@ -94,12 +95,12 @@ internal sealed class LogFileWriter : IAsyncDisposable
         await _reader.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var written = new List<long>();
         var appended = new Dictionary<string, FileStream>();
         var done = new List<LogFileTask>();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (_queue.Reader.TryRead(out var tasks))
             {
@@ -128,7 +129,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 }
                 finally
                 {
-                    await file.DisposeAsync().ConfigureAwait(false);
+                    file.Dispose();
                 }
             }
 

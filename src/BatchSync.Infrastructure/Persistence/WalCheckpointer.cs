@@ -13,18 +13,21 @@ internal sealed class WalCheckpointer(SqliteDatabase database, ILogger<WalCheckp
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Its own thread: a checkpoint blocks while it copies, and the request threads are few.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
     {
-        await using var connection = new SqliteConnection(database.ConnectionString);
-        await connection.OpenAsync(stoppingToken);
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        using var connection = new SqliteConnection(database.ConnectionString);
+        connection.Open();
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        while (!stoppingToken.WaitHandle.WaitOne(Interval))
         {
             try
             {
-                await using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                await checkpoint.ExecuteNonQueryAsync(stoppingToken);
+                checkpoint.ExecuteNonQuery();
             }
             catch (SqliteException e)
             {
