@@ -72,12 +72,22 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>Peak resident memory, from /proc.</summary>
     public long PeakMemoryMb()
     {
+        if (_process.HasExited)
+        {
+            return -1;
+        }
+
         var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
     public TimeSpan CpuTime()
     {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"The server exited during the run (code {_process.ExitCode}).");
+        }
+
         _process.Refresh();
         return _process.TotalProcessorTime;
     }
