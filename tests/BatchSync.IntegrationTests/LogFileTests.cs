@@ -92,6 +92,24 @@ public class LogFileTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.StartsWith("{\"type\":\"location\",\"timestamp\":", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FileCannotBeWritten_SyncStillCompletes_FileOwedThenRewrittenWhole()
+    {
+        var device = SyncData.NewId("blocked");
+        var path = app.LogFile("location", SyncData.Date(SyncData.Start), device);
+        Directory.CreateDirectory(path); // a folder where the file should be: every write to it fails
+
+        await Sync(device, SyncData.Records(10));
+
+        Assert.Equal(1L, app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = $p AND log_type = 'location'", device));
+        Directory.Delete(path);
+        await Sync(device, SyncData.Records(10, SyncData.Start + 60_000));
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(18, lines.Length);
+        Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = $p ORDER BY timestamp, id", device), lines);
+    }
+
     private async Task Sync(string device, IReadOnlyList<System.Text.Json.Nodes.JsonObject> records)
     {
         var syncId = SyncData.NewId(device);

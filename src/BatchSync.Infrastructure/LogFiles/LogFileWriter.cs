@@ -97,98 +97,147 @@ internal sealed class LogFileWriter : IAsyncDisposable
 
     private void Run()
     {
-        var written = new List<long>();
-        var appended = new Dictionary<string, FileStream>();
+        var appended = new Dictionary<string, Append>();
         var done = new List<LogFileTask>();
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (_queue.Reader.TryRead(out var tasks))
+            var written = new List<long>();
+            try
             {
-                foreach (var task in tasks)
+                while (_queue.Reader.TryRead(out var tasks))
                 {
-                    if (Write(task, appended))
+                    foreach (var task in tasks)
                     {
-                        written.Add(task.OutboxId);
+                        done.Add(task);
+                        Write(task, appended, written);
                     }
+                }
 
-                    done.Add(task);
+                // One flush to disk per appended file and batch; only then are its outbox rows forgotten.
+                foreach (var (path, append) in appended)
+                {
+                    if (Close(path, append))
+                    {
+                        written.AddRange(append.OutboxIds);
+                    }
+                }
+
+                if (written.Count > 0)
+                {
+                    _forgetOutbox(written);
                 }
             }
-
-            // One flush to disk per file and batch, then the outbox forgets the files and the callers hear.
-            foreach (var (path, file) in appended)
+            catch (Exception e)
             {
-                try
-                {
-                    file.Flush(flushToDisk: true);
-                }
-                catch (IOException e)
-                {
-                    _damaged.Add(path);
-                    _logger.LogError(e, "Dated log file {Path} not flushed; it is rebuilt from the tables", path);
-                }
-                finally
-                {
-                    file.Dispose();
-                }
+                // The loop goes on whatever happens: a stopped file writer would leave completions waiting.
+                _logger.LogError(e, "Dated log files of {Count} completions not all written; they are rebuilt from the tables", done.Count);
             }
-
-            appended.Clear();
-            if (written.Count > 0)
+            finally
             {
-                _forgetOutbox(written);
-                written = [];
-            }
+                appended.Clear();
 
-            // The tables are the truth: a file that failed stays owed in the outbox and is rebuilt.
-            done.ForEach(t => t.MarkWritten());
-            done.Clear();
+                // The tables are the truth: a file that failed stays owed in the outbox and is rebuilt.
+                done.ForEach(t => t.MarkWritten());
+                done.Clear();
+            }
         }
     }
 
-    private bool Write(LogFileTask task, Dictionary<string, FileStream> appended)
+    private bool Close(string path, Append append)
+    {
+        try
+        {
+            append.File.Flush(flushToDisk: true);
+            append.File.Dispose();
+            return true;
+        }
+        catch (IOException e)
+        {
+            _damaged.Add(path);
+            _logger.LogError(e, "Dated log file {Path} not flushed; it is rebuilt from the tables", path);
+            try
+            {
+                append.File.Dispose();
+            }
+            catch (IOException)
+            {
+                // Already reported; the file is rewritten at its next change or at start-up.
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>A file appended to in this batch, and the outbox rows it settles once on disk.</summary>
+    private sealed record Append(FileStream File, List<long> OutboxIds);
+
+    /// <summary>
+    /// Appends (the outbox row is settled at the batch's flush) or rewrites the file (settled now, with
+    /// the rows of what this batch appended to it before); settled rows go into <paramref name="settled"/>.
+    /// </summary>
+    private void Write(LogFileTask task, Dictionary<string, Append> appended, List<long> settled)
     {
         var path = _paths.Of(task.Type, task.Date, task.DeviceId);
         try
         {
             if (task.AppendLines is { } lines && !_damaged.Contains(path) && (!task.FileHadRecords || File.Exists(path)))
             {
-                if (!appended.TryGetValue(path, out var file))
+                if (!appended.TryGetValue(path, out var append))
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024);
-                    appended[path] = file;
+                    append = new Append(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024), []);
+                    appended[path] = append;
                 }
 
                 foreach (var line in lines)
                 {
-                    file.Write(line);
-                    file.Write(NewLine);
+                    append.File.Write(line);
+                    append.File.Write(NewLine);
                 }
+
+                append.OutboxIds.Add(task.OutboxId);
+                return;
             }
             else
             {
+                // The rewrite covers what this batch appended before: those outbox rows are settled with it.
                 if (appended.Remove(path, out var open))
                 {
-                    open.Dispose();
+                    open.File.Dispose();
                 }
 
                 Rebuild(_reader, _paths, _calendar, task.Type, task.DeviceId, task.Date, task.UpToRowId);
                 _damaged.Remove(path);
+                settled.Add(task.OutboxId);
+                if (open is not null)
+                {
+                    settled.AddRange(open.OutboxIds);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, the loop goes on: a stopped file writer would leave completions waiting.
+            // The file is rewritten at its next change; its outbox rows stay, so a restart rewrites it too.
+            _damaged.Add(path);
+            if (appended.Remove(path, out var broken))
+            {
+                try
+                {
+                    broken.File.Dispose();
+                }
+                catch (IOException)
+                {
+                    // Reported below.
+                }
             }
 
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
-        {
-            _damaged.Add(path);
             _logger.LogError(
                 e,
                 "Dated log file {Type}/{Date}/{DeviceId} not written; it stays owed and is rebuilt from the tables",
                 task.Type.WireName(),
                 task.Date,
                 task.DeviceId);
-            return false;
         }
     }
 }
