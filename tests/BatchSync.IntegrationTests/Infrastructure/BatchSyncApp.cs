@@ -103,8 +103,9 @@ public class BatchSyncApp : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
+        // Pooled connections are left alone: clearing every pool would race with the other tests'
+        // servers, and on Linux a folder goes away with connections to its files still open.
         base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
         if (KeepDataDirectory)
         {
             return;
