@@ -16,7 +16,6 @@ public static class DependencyInjection
             filter: r => r.ValidatorType != typeof(IncomingRecordValidator), // built by its parent with the limits
             includeInternalTypes: true);
         services.AddSingleton<LogCalendar>();
-        services.AddSingleton<StagedPartCache>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -21,8 +21,8 @@ public interface ISyncStore
     /// </summary>
     void AddPart(string syncId, BatchPart part, byte[]? stagedRecords);
 
-    /// <summary>The staged records of one part, as <see cref="IStagedPartCodec"/> encoded them; null if none.</summary>
-    byte[]? LoadStagedPart(string syncId, int partNumber);
+    /// <summary>The staged records of a sync's parts, as <see cref="IStagedPartCodec"/> encoded them.</summary>
+    IReadOnlyList<byte[]> LoadStagedParts(string syncId);
 
     /// <summary>
     /// Adds records, already in log order, to the log tables; a record already stored for the device is

@@ -10,7 +10,6 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 internal sealed class UploadBatchPartCommandHandler(
     ISyncWriteQueue writer,
     IStagedPartCodec staging,
-    StagedPartCache stagedParts,
     LogCalendar calendar,
     TimeProvider time,
     ILogger<UploadBatchPartCommandHandler> logger)
@@ -37,7 +36,7 @@ internal sealed class UploadBatchPartCommandHandler(
 
         var staged = staging.Encode(records);
         var outcome = await writer.ExecuteAsync(
-            store => ReceivePart(store, staging, stagedParts, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
+            store => ReceivePart(store, staging, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
             cancellationToken);
         if (!outcome.IsSuccess)
         {
@@ -66,7 +65,6 @@ internal sealed class UploadBatchPartCommandHandler(
     private static Result<(UploadBatchPartResponse, LogAppendResult?)> ReceivePart(
         ISyncStore store,
         IStagedPartCodec staging,
-        StagedPartCache stagedParts,
         string syncId,
         PartSubmission part,
         List<PreparedRecord> records,
@@ -99,28 +97,16 @@ internal sealed class UploadBatchPartCommandHandler(
         {
             store.AddPart(syncId, session.Parts[^1], staged);
             store.UpdateSession(session);
-            stagedParts.Remember(syncId, session.Parts[^1], records);
             return (Answer(session, part, "Batch part received", duplicate: false), null);
         }
 
         // The last part completes the sync in this same transaction: its records need no staging.
         store.AddPart(syncId, session.Parts[^1], null);
         var merged = new List<PreparedRecord>(records);
-        foreach (var held in session.Parts.Where(p => p.PartNumber != part.PartNumber))
+        foreach (var payload in store.LoadStagedParts(syncId))
         {
-            if (stagedParts.Take(syncId, held) is { } kept)
-            {
-                merged.AddRange(kept);
-            }
-            else
-            {
-                staging.Decode(
-                    store.LoadStagedPart(syncId, held.PartNumber) ?? throw new InvalidOperationException($"Part {held.PartNumber} of sync {syncId} has no staged records."),
-                    merged);
-            }
+            staging.Decode(payload, merged);
         }
-
-        stagedParts.Forget(syncId, session.Parts);
 
         merged.Sort(PreparedRecord.LogOrder);
         var appended = store.AppendToLogs(session, merged);

@@ -115,11 +115,19 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         insert.ExecuteNonQuery();
     }
 
-    public byte[]? LoadStagedPart(string syncId, int partNumber)
+    public IReadOnlyList<byte[]> LoadStagedParts(string syncId)
     {
-        var select = Command("SELECT payload FROM batch_parts WHERE sync_id = $id AND part_number = $n", "$id", "$n");
-        Bind(select, syncId, partNumber);
-        return select.ExecuteScalar() as byte[];
+        var select = Command(
+            "SELECT payload FROM batch_parts WHERE sync_id = $id AND payload IS NOT NULL ORDER BY part_number", "$id");
+        select.Parameters[0].Value = syncId;
+        var payloads = new List<byte[]>();
+        using var row = select.ExecuteReader();
+        while (row.Read())
+        {
+            payloads.Add((byte[])row.GetValue(0));
+        }
+
+        return payloads;
     }
 
     public void DropStagedRecords(string syncId)
