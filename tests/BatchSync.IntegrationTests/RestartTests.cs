@@ -48,4 +48,28 @@ public class RestartTests
         count.CommandText = "SELECT COUNT(*) FROM log_file_outbox";
         Assert.Equal(0L, count.ExecuteScalar());
     }
+
+    [Fact]
+    public async Task Start_SyncHalfUploaded_LastPartAfterTheRestartCompletesItFromStagedParts()
+    {
+        var device = SyncData.NewId("survivor");
+        var syncId = SyncData.NewId(device);
+        var records = SyncData.Records(30);
+        var parts = SyncData.Parts(syncId, device, records, 10);
+        string folder;
+        using (var first = new BatchSyncApp { KeepDataDirectory = true })
+        {
+            var client = first.ClientWith(BatchSyncApp.DeviceToken);
+            (await client.PostPart(parts[2])).EnsureSuccessStatusCode();
+            (await client.PostPart(parts[0])).EnsureSuccessStatusCode();
+            folder = first.DataDirectory;
+        }
+
+        using var second = new BatchSyncApp([], dataDirectory: folder);
+        var last = await (await second.ClientWith(BatchSyncApp.DeviceToken).PostPart(parts[1])).Json();
+
+        Assert.True(last.GetProperty("sync_complete").GetBoolean());
+        var stored = second.Column<long>("SELECT timestamp FROM location_logs WHERE device_id = $p ORDER BY id", device);
+        Assert.Equal(records.Where(r => (string)r["type"]! == "location").Select(r => (long)r["timestamp"]!), stored);
+    }
 }
