@@ -1,3 +1,4 @@
+using System.Globalization;
 using BatchSync.Application.Common;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,9 @@ public sealed class LogCalendar
     }
 
     public LogCalendar(TimeZoneInfo zone) => _zone = zone;
+
+    /// <summary>How a log date is written everywhere: table column, folder name, <c>processing_results</c> key.</summary>
+    public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public DateOnly LogDate(long timestampMs)
     {

@@ -1,5 +1,5 @@
-using System.Globalization;
 using BatchSync.Application.Common;
+using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
 
 namespace BatchSync.Infrastructure.LogFiles;
@@ -17,7 +17,7 @@ internal sealed class LogFilePaths(string dataDirectory)
         }
 
         var path = Path.GetFullPath(Path.Combine(
-            _root, type.WireName(), date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), deviceId + ".jsonl"));
+            _root, type.WireName(), LogCalendar.Format(date), deviceId + ".jsonl"));
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new ArgumentException("Log file path escapes the data folder.", nameof(deviceId));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BatchSync.Application.Abstractions;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Sync;
@@ -141,7 +140,7 @@ internal sealed class UploadBatchPartCommandHandler(
         foreach (var group in records.GroupBy(r => r.Record.Type))
         {
             counts[group.Key.WireName()] = new SortedDictionary<string, int>(
-                group.GroupBy(r => r.LogDate).ToDictionary(d => d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d => d.Count()),
+                group.GroupBy(r => r.LogDate).ToDictionary(d => LogCalendar.Format(d.Key), d => d.Count()),
                 StringComparer.Ordinal);
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -109,7 +108,7 @@ internal sealed class LogRowInserter : IDisposable
                 _dates.Clear();
             }
 
-            text = Encoding.UTF8.GetBytes(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            text = Encoding.UTF8.GetBytes(LogCalendar.Format(date));
             _dates[date] = text;
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -244,7 +243,7 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         }
     }
 
-    private static string DateText(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string DateText(DateOnly date) => LogCalendar.Format(date);
 
     private static long Millis(DateTime time) => UnixMillisecondsConverter.ToUnixMilliseconds(time);
 
