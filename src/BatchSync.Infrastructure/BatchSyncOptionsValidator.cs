@@ -25,6 +25,16 @@ internal sealed class BatchSyncOptionsValidator : IValidateOptions<BatchSyncOpti
             failures.Add("BatchSync:Limits must be positive (body at least 1024 bytes, record at least 256).");
         }
 
+        if (limits.CompletedRetentionDays < 1 || limits.MinFreeDiskMb < 0 || limits.StorageRetryAfterSeconds < 1)
+        {
+            failures.Add("BatchSync:Limits:CompletedRetentionDays and StorageRetryAfterSeconds must be at least 1, MinFreeDiskMb at least 0.");
+        }
+
+        if (options.Maintenance.SweepIntervalSeconds < 1)
+        {
+            failures.Add("BatchSync:Maintenance:SweepIntervalSeconds must be at least 1.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -23,6 +23,7 @@ public static class DependencyInjection
 
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IStagedPartCodec, StagedRecordCodec>();
+        services.AddSingleton<IStorageGauge, StorageGauge>();
         services.AddDbContext<BatchSyncDbContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<SqliteDatabase>().ConnectionString));
         services.AddScoped<IBatchSyncDbContext>(sp => sp.GetRequiredService<BatchSyncDbContext>());
@@ -33,6 +34,7 @@ public static class DependencyInjection
         services.AddSingleton<ISyncWriteQueue>(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService<WalCheckpointer>();
+        services.AddHostedService<MaintenanceService>();
 
         services.AddHealthChecks()
             .AddDbContextCheck<BatchSyncDbContext>("database", tags: ["ready"])

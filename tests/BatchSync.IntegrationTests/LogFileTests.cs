@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using BatchSync.IntegrationTests.Infrastructure;
 
@@ -93,18 +94,35 @@ public class LogFileTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     }
 
     [Fact]
-    public async Task FileCannotBeWritten_SyncStillCompletes_FileOwedThenRewrittenWhole()
+    public async Task FileCannotBeWritten_RetryableAnswerResendCompleted_FileRewrittenOnceWritable()
     {
         var device = SyncData.NewId("blocked");
         var path = app.LogFile("location", SyncData.Date(SyncData.Start), device);
         Directory.CreateDirectory(path); // a folder where the file should be: every write to it fails
+        var syncId = SyncData.NewId(device);
+        var parts = SyncData.Parts(syncId, device, SyncData.Records(10), 5);
 
-        await Sync(device, SyncData.Records(10));
+        (await _client.PostPart(parts[0])).EnsureSuccessStatusCode();
+        var failed = await _client.PostPart(parts[1]);
 
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.True((await failed.Json()).GetProperty("retryable").GetBoolean());
+        Assert.NotNull(failed.Headers.RetryAfter);
+        Assert.Equal(9L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
         Assert.Equal(1L, app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = $p AND log_type = 'location'", device));
-        Directory.Delete(path);
-        await Sync(device, SyncData.Records(10, SyncData.Start + 60_000));
 
+        var resent = await (await _client.PostPart(parts[1])).Json();
+        Assert.True(resent.GetProperty("sync_complete").GetBoolean());
+        Assert.True(resent.GetProperty("duplicate").GetBoolean());
+
+        Directory.Delete(path);
+        await Eventually.True(
+            () => File.Exists(path) &&
+                  app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = $p", device) == 0,
+            TimeSpan.FromSeconds(20));
+        Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = $p ORDER BY timestamp, id", device), File.ReadAllLines(path));
+
+        await Sync(device, SyncData.Records(10, SyncData.Start + 60_000));
         var lines = File.ReadAllLines(path);
         Assert.Equal(18, lines.Length);
         Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = $p ORDER BY timestamp, id", device), lines);

@@ -26,10 +26,12 @@ internal static class BatchSyncEndpoints
                 .WithDescription(
                     "Stores one numbered part of a sync. Parts may come in any order, concurrently and more than once; " +
                     "the part that completes the sync merges every record into the dated log tables and files and " +
-                    "answers with `sync_complete` and `processing_results`.")
+                    "answers with `sync_complete` and `processing_results`. An optional `checksum` field " +
+                    "(`sha256:` of the `records` array's bytes as sent) and an RFC 9530 `Content-Digest` header are " +
+                    "verified before anything is stored.")
                 .Accepts<UploadPartRequestBody>("application/json")
                 .Produces<UploadPartResponseBody>(StatusCodes.Status200OK)
-                .ProducesErrors(400, 401, 403, 409, 413, 415, 500)
+                .ProducesErrors(400, 401, 403, 409, 413, 415, 500, 507)
                 .WithMetadata(Examples.Upload);
         }
 
@@ -62,7 +64,10 @@ internal static class BatchSyncEndpoints
         UploadBatchPartCommand command;
         try
         {
-            command = BatchPartReader.Read(body.Value, BearerTokenHandler.CallerOf(http.User));
+            command = BatchPartReader.Read(
+                body.Value,
+                BearerTokenHandler.CallerOf(http.User),
+                http.Request.Headers[ContentDigest.HeaderName].ToString());
         }
         catch (JsonException e)
         {

@@ -48,6 +48,7 @@ internal static class SyncSessionEndpoints
                 s.ReceivedParts,
                 s.MissingParts,
                 s.RecordsReceived,
+                [.. s.Parts.Select(p => new SyncPartBody(p.PartNumber, p.RecordCount, p.Checksum, p.ReceivedAt))],
                 s.CreatedAt,
                 s.UpdatedAt,
                 s.CompletedAt,

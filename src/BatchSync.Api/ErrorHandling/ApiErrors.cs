@@ -5,13 +5,25 @@ namespace BatchSync.Api.ErrorHandling;
 /// <summary>Every error leaves the server here: one envelope, one status code per kind of error.</summary>
 internal static class ApiErrors
 {
-    public static IResult From(HttpContext http, Error error) => error.Kind switch
+    public static IResult From(HttpContext http, Error error)
+    {
+        if (error.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Map(http, error);
+    }
+
+    private static IResult Map(HttpContext http, Error error) => error.Kind switch
     {
         ErrorKind.Validation => Envelope(http, StatusCodes.Status400BadRequest, error.Message, error.Fields),
         ErrorKind.Forbidden => Envelope(http, StatusCodes.Status403Forbidden, error.Message, error.Fields),
         ErrorKind.NotFound => Envelope(http, StatusCodes.Status404NotFound, error.Message, error.Fields),
         ErrorKind.Conflict => Envelope(http, StatusCodes.Status409Conflict, error.Message, error.Fields),
         ErrorKind.TooLarge => Envelope(http, StatusCodes.Status413PayloadTooLarge, error.Message, error.Fields),
+        ErrorKind.Unavailable => Envelope(http, StatusCodes.Status503ServiceUnavailable, error.Message, error.Fields),
+        ErrorKind.InsufficientStorage => Envelope(http, StatusCodes.Status507InsufficientStorage, error.Message, error.Fields),
         _ => Envelope(http, StatusCodes.Status500InternalServerError, "Internal server error", null),
     };
 

@@ -34,11 +34,15 @@ public sealed record SyncSessionResponseBody(
     IReadOnlyList<int> ReceivedParts,
     IReadOnlyList<int> MissingParts,
     int RecordsReceived,
+    IReadOnlyList<SyncPartBody> Parts,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? CompletedAt,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults,
     string RequestId);
+
+/// <summary>A part the server holds; <c>checksum</c> is <c>sha256:</c> of its records' bytes as they were sent.</summary>
+public sealed record SyncPartBody(int PartNumber, int RecordCount, string Checksum, DateTime ReceivedAt);
 
 /// <summary>The upload request, for the OpenAPI document; the server reads bodies itself, field by field.</summary>
 public sealed record UploadPartRequestBody(
@@ -47,7 +51,8 @@ public sealed record UploadPartRequestBody(
     string UserName,
     int PartNumber,
     int TotalParts,
-    IReadOnlyList<Dictionary<string, object>> Records);
+    IReadOnlyList<Dictionary<string, object>> Records,
+    string? Checksum = null);
 
 public sealed record HealthResponseBody(string Status, IReadOnlyDictionary<string, string> Checks);
 

@@ -20,6 +20,7 @@ internal static class Examples
     public static readonly ExamplesMetadata Upload = new(
         """
         {"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","part_number":1,"total_parts":2,
+         "checksum":"sha256:82a7a61252a766e32f47e2dc5edc6d2c8671d248d6d2724a42afd66d692517bb",
          "records":[
           {"type":"location","timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0,"altitude":125.5,"speed":45.2,"bearing":245.8,"battery_level":85,"network_type":"WiFi","provider":"gps"},
           {"type":"driving","timestamp":1694123466789,"event_type":"driving_start","location":{"latitude":32.0863,"longitude":34.7828,"accuracy":12.0},"speed":0,"bearing":180.0}]}
@@ -27,20 +28,21 @@ internal static class Examples
         new Dictionary<int, string>
         {
             [200] = """{"status":"success","message":"Sync completed successfully","sync_id":"device123_1694123456789_k3j4h5","part_number":2,"total_parts":2,"records_count":2,"sync_complete":true,"processing_results":{"driving":{"2023-09-07":1},"location":{"2023-09-07":3}},"request_id":"5d0c1e7a9b3f2a64"}""",
-            [400] = Validation,
+            [400] = """{"status":"error","message":"Validation failed","errors":{"checksum":["does not match the records: their bytes in this body hash to sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = Forbidden,
             [409] = Conflict,
             [413] = """{"status":"error","message":"Too many records in one part","errors":{"records":["must not contain more than 100 records"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [415] = """{"status":"error","message":"Content-Type must be application/json","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [500] = """{"status":"error","message":"Internal server error; the request may be retried","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
+            [507] = """{"status":"error","message":"The server is short of storage; nothing was lost, send the part again later","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
         });
 
     public static readonly ExamplesMetadata Session = new(
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":[1,2,4],"missing_parts":[3,5],"records_received":300,"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:51:02.120Z","request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":[1,2,4],"missing_parts":[3,5],"records_received":300,"parts":[{"part_number":1,"record_count":100,"checksum":"sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8","received_at":"2023-09-07T21:50:57.012Z"},{"part_number":2,"record_count":100,"checksum":"sha256:a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3","received_at":"2023-09-07T21:50:59.480Z"},{"part_number":4,"record_count":100,"checksum":"sha256:b3a8e0e1f9ab1bfe3a36f231f676f78bb30a519d2b21e6c530c0eee8ebb4a5d0","received_at":"2023-09-07T21:51:02.120Z"}],"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:51:02.120Z","request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = """{"status":"error","message":"This token may not read the sessions of device device123","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [404] = """{"status":"error","message":"Sync session device123_1694123456789_k3j4h5 not found","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",

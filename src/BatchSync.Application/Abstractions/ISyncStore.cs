@@ -31,6 +31,18 @@ public interface ISyncStore
     LogAppendResult AppendToLogs(SyncSession session, IReadOnlyList<PreparedRecord> records);
 
     void DropStagedRecords(string syncId);
+
+    /// <summary>
+    /// Expires up to <paramref name="limit"/> open sessions last touched before <paramref name="untouchedSince"/>:
+    /// their parts, staged records included, are deleted. Returns their sync ids.
+    /// </summary>
+    IReadOnlyList<string> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> completed or expired sessions, with their part bookkeeping, last
+    /// touched before <paramref name="finishedBefore"/>; the log tables keep every record. Returns how many.
+    /// </summary>
+    int PurgeFinishedSessions(DateTime finishedBefore, int limit);
 }
 
 /// <param name="Inserted">Records newly stored.</param>

@@ -12,6 +12,22 @@ public sealed class BatchSyncOptions
     public string LogTimeZone { get; set; } = "UTC";
 
     public LimitsOptions Limits { get; set; } = new();
+
+    public IntegrityOptions Integrity { get; set; } = new();
+
+    public MaintenanceOptions Maintenance { get; set; } = new();
+}
+
+public sealed class MaintenanceOptions
+{
+    /// <summary>How often stale sessions are expired, old ones forgotten and owed log files retried.</summary>
+    public int SweepIntervalSeconds { get; set; } = 300;
+}
+
+public sealed class IntegrityOptions
+{
+    /// <summary>Refuse a part that carries neither a <c>checksum</c> field nor a <c>Content-Digest</c> header.</summary>
+    public bool RequireChecksum { get; set; }
 }
 
 public sealed class LimitsOptions
@@ -24,6 +40,18 @@ public sealed class LimitsOptions
 
     /// <summary>An incomplete sync untouched this long is expired.</summary>
     public int TempRetentionHours { get; set; } = 24;
+
+    /// <summary>
+    /// How long a completed sync's bookkeeping is kept, so a part sent again is answered with the original
+    /// completion. Expired syncs are forgotten after the same time.
+    /// </summary>
+    public int CompletedRetentionDays { get; set; } = 30;
+
+    /// <summary>Below this much free space in the data folder, no part is accepted (507).</summary>
+    public long MinFreeDiskMb { get; set; } = 100;
+
+    /// <summary>The <c>Retry-After</c> of a 507, in seconds.</summary>
+    public int StorageRetryAfterSeconds { get; set; } = 60;
 
     /// <summary>Syncs open at once.</summary>
     public int MaxSyncSessions { get; set; } = 100;

@@ -1,15 +1,18 @@
 namespace BatchSync.Domain.Sync;
 
 /// <summary>
-/// One numbered part of a sync as the session remembers it. <see cref="ContentHash"/> identifies the
-/// part's records, so a resend can be told from a contradiction.
+/// One numbered part of a sync as the session remembers it. <see cref="Checksum"/> is the SHA-256 of
+/// the records' bytes as sent (what the client's own checksum is); <see cref="ContentHash"/> is that of
+/// the records' canonical form, the same however a client spaced or ordered the JSON. Either tells a
+/// resend from a contradiction.
 /// </summary>
 public sealed class BatchPart
 {
-    public BatchPart(int partNumber, int recordCount, string contentHash, DateTime receivedAt)
+    public BatchPart(int partNumber, int recordCount, string checksum, string contentHash, DateTime receivedAt)
     {
         PartNumber = partNumber;
         RecordCount = recordCount;
+        Checksum = checksum;
         ContentHash = contentHash;
         ReceivedAt = receivedAt;
     }
@@ -20,7 +23,12 @@ public sealed class BatchPart
 
     public int RecordCount { get; private set; }
 
+    public string Checksum { get; private set; }
+
     public string ContentHash { get; private set; }
+
+    /// <summary>Whether a submission carries the same records as this part.</summary>
+    public bool HasSameRecords(PartSubmission part) => Checksum == part.Checksum || ContentHash == part.ContentHash;
 
     public DateTime ReceivedAt { get; private set; }
 }

@@ -1,12 +1,15 @@
 namespace BatchSync.Domain.Sync;
 
 /// <summary>A part as a client sent it, reduced to what the session's rules look at.</summary>
+/// <param name="Checksum">SHA-256 of the records' bytes as sent.</param>
+/// <param name="ContentHash">SHA-256 of the records' canonical form.</param>
 public sealed record PartSubmission(
     string DeviceId,
     string UserName,
     int PartNumber,
     int TotalParts,
     int RecordCount,
+    string Checksum,
     string ContentHash);
 
 /// <summary>What receiving a part did to the session.</summary>

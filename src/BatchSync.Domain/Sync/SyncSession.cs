@@ -78,6 +78,15 @@ public sealed class SyncSession
 
     public Result<PartReceipt> ReceivePart(PartSubmission part, DateTime now)
     {
+        if (Status == SyncStatus.Expired && part.DeviceId == DeviceId)
+        {
+            // Its parts are gone: the sync starts afresh, fixed again by this first part.
+            UserName = part.UserName;
+            TotalParts = part.TotalParts;
+            Status = SyncStatus.Open;
+            CreatedAt = now;
+        }
+
         if (part.DeviceId != DeviceId || part.UserName != UserName || part.TotalParts != TotalParts)
         {
             return SyncErrors.SessionMismatch(this, part);
@@ -86,7 +95,7 @@ public sealed class SyncSession
         var held = _parts.Find(p => p.PartNumber == part.PartNumber);
         if (held is not null)
         {
-            if (held.ContentHash != part.ContentHash)
+            if (!held.HasSameRecords(part))
             {
                 return SyncErrors.PartConflict(SyncId, part.PartNumber);
             }
@@ -100,9 +109,22 @@ public sealed class SyncSession
             return SyncErrors.PartConflict(SyncId, part.PartNumber);
         }
 
-        _parts.Add(new BatchPart(part.PartNumber, part.RecordCount, part.ContentHash, now));
+        _parts.Add(new BatchPart(part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, now));
         UpdatedAt = now;
         return IsComplete ? PartReceipt.ReadyToComplete : PartReceipt.Stored;
+    }
+
+    /// <summary>Gives up on an open sync left untouched too long: its parts are forgotten.</summary>
+    public void Expire(DateTime now)
+    {
+        if (Status != SyncStatus.Open)
+        {
+            throw new InvalidOperationException($"Sync {SyncId} is {Status}, not open.");
+        }
+
+        _parts.Clear();
+        Status = SyncStatus.Expired;
+        UpdatedAt = now;
     }
 
     public void Complete(CompletionSummary summary, DateTime now)

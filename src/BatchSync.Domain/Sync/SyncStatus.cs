@@ -7,4 +7,10 @@ public enum SyncStatus
 
     /// <summary>Every part arrived and the records were merged into the log tables.</summary>
     Completed,
+
+    /// <summary>
+    /// Left incomplete longer than the retention allows: its parts were deleted. A part that arrives
+    /// later starts the sync afresh.
+    /// </summary>
+    Expired,
 }

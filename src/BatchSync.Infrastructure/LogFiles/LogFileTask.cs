@@ -1,4 +1,5 @@
 using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.Persistence;
 
 namespace BatchSync.Infrastructure.LogFiles;
 
@@ -38,7 +39,7 @@ internal sealed class LogFileTask(
 
     public void MarkWritten() => _written.TrySetResult();
 
-    public void MarkFailed(Exception error) => _written.TrySetException(error);
+    public void MarkFailed(Exception error) => _written.TrySetException(StorageFaults.Translate(error));
 
     public static Task WhenWritten(IEnumerable<LogFileTask> tasks) => Task.WhenAll(tasks.Select(t => t.Written));
 }

@@ -26,8 +26,17 @@ internal sealed class LogFileWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    // Files whose last write failed, perhaps half-way: the next change rewrites them whole.
-    private readonly HashSet<string> _damaged = [];
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+
+    // Files whose last write failed, perhaps half-way: rewritten whole at their next change, or by the
+    // retry, whichever comes first.
+    private readonly Dictionary<string, Owed> _damaged = [];
+
+    // Per table, the last row whose file work was handled. A retry rewrites a file up to there, so the
+    // work still queued behind it neither misses a line nor repeats one.
+    private readonly Dictionary<RecordType, long> _handledUpTo = [];
+    private TimeSpan _retryDelay = FirstRetry;
 
     public LogFileWriter(
         LogFilePaths paths,
@@ -98,89 +107,132 @@ internal sealed class LogFileWriter : IAsyncDisposable
     private void Run()
     {
         var appended = new Dictionary<string, Append>();
-        var done = new List<LogFileTask>();
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        Task<bool>? ready = null;
+        while (true)
         {
-            var written = new List<long>();
+            ready ??= _queue.Reader.WaitToReadAsync().AsTask();
+            if (_damaged.Count > 0 && !ready.Wait(_retryDelay))
+            {
+                RetryDamaged();
+                continue;
+            }
+
+            var more = ready.GetAwaiter().GetResult();
+            ready = null;
+            if (!more)
+            {
+                return;
+            }
+
+            var batch = new List<LogFileTask>();
+            var settled = new List<long>();
             try
             {
                 while (_queue.Reader.TryRead(out var tasks))
                 {
                     foreach (var task in tasks)
                     {
-                        done.Add(task);
-                        Write(task, appended, written);
+                        batch.Add(task);
+                        Write(task, appended, settled);
                     }
                 }
 
                 // One flush to disk per appended file and batch; only then are its outbox rows forgotten.
                 foreach (var (path, append) in appended)
                 {
-                    if (Close(path, append))
-                    {
-                        written.AddRange(append.OutboxIds);
-                    }
-                }
-
-                if (written.Count > 0)
-                {
-                    _forgetOutbox(written);
+                    Close(path, append, settled);
                 }
             }
             catch (Exception e)
             {
                 // The loop goes on whatever happens: a stopped file writer would leave completions waiting.
-                _logger.LogError(e, "Dated log files of {Count} completions not all written; they are rebuilt from the tables", done.Count);
+                // What is not settled stays owed in the outbox and is rebuilt from the tables.
+                _logger.LogError(e, "Dated log files of {Count} completions not all written; they are rebuilt from the tables", batch.Count);
+                batch.ForEach(t => t.MarkFailed(e));
             }
             finally
             {
                 appended.Clear();
-
-                // The tables are the truth: a file that failed stays owed in the outbox and is rebuilt.
-                done.ForEach(t => t.MarkWritten());
-                done.Clear();
+                if (settled.Count > 0)
+                {
+                    _forgetOutbox(settled);
+                }
             }
         }
     }
 
-    private bool Close(string path, Append append)
+    /// <summary>Rewrites the files whose writes failed, up to the rows already handled; backs off while it fails.</summary>
+    private void RetryDamaged()
+    {
+        var settled = new List<long>();
+        foreach (var (path, owed) in _damaged.ToList())
+        {
+            try
+            {
+                Rebuild(_reader, _paths, _calendar, owed.Type, owed.DeviceId, owed.Date, _handledUpTo[owed.Type]);
+                _damaged.Remove(path);
+                settled.AddRange(owed.OutboxIds);
+                _logger.LogInformation("Dated log file {Path} rewritten after an earlier failure", path);
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Dated log file {Path} still cannot be written ({Reason}); retrying in {Delay}", path, e.Message, _retryDelay);
+            }
+        }
+
+        _retryDelay = _damaged.Count == 0 ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, LastRetry.Ticks));
+        if (settled.Count > 0)
+        {
+            _forgetOutbox(settled);
+        }
+    }
+
+    private void Close(string path, Append append, List<long> settled)
     {
         try
         {
             append.File.Flush(flushToDisk: true);
             append.File.Dispose();
-            return true;
         }
         catch (IOException e)
         {
-            _damaged.Add(path);
-            _logger.LogError(e, "Dated log file {Path} not flushed; it is rebuilt from the tables", path);
             try
             {
                 append.File.Dispose();
             }
             catch (IOException)
             {
-                // Already reported; the file is rewritten at its next change or at start-up.
+                // Reported below; the file is rewritten whole.
             }
 
-            return false;
+            Damaged(path, append.Tasks, e);
+            return;
+        }
+
+        foreach (var task in append.Tasks)
+        {
+            settled.Add(task.OutboxId);
+            task.MarkWritten();
         }
     }
 
-    /// <summary>A file appended to in this batch, and the outbox rows it settles once on disk.</summary>
-    private sealed record Append(FileStream File, List<long> OutboxIds);
+    /// <summary>A file appended to in this batch, and the work it settles once on disk.</summary>
+    private sealed record Append(FileStream File, List<LogFileTask> Tasks);
+
+    /// <summary>A file whose write failed, perhaps half-way, and the outbox rows it settles once rewritten.</summary>
+    private sealed record Owed(RecordType Type, string DeviceId, DateOnly Date, List<long> OutboxIds);
 
     /// <summary>
-    /// Appends (the outbox row is settled at the batch's flush) or rewrites the file (settled now, with
-    /// the rows of what this batch appended to it before); settled rows go into <paramref name="settled"/>.
+    /// Appends (settled at the batch's flush) or rewrites the file (settled now, with what this batch
+    /// appended to it before and what earlier failures left owed); settled outbox rows go into <paramref name="settled"/>.
     /// </summary>
     private void Write(LogFileTask task, Dictionary<string, Append> appended, List<long> settled)
     {
         var path = _paths.Of(task.Type, task.Date, task.DeviceId);
+        _handledUpTo[task.Type] = Math.Max(_handledUpTo.GetValueOrDefault(task.Type), task.UpToRowId);
         try
         {
-            if (task.AppendLines is { } lines && !_damaged.Contains(path) && (!task.FileHadRecords || File.Exists(path)))
+            if (task.AppendLines is { } lines && !_damaged.ContainsKey(path) && (!task.FileHadRecords || File.Exists(path)))
             {
                 if (!appended.TryGetValue(path, out var append))
                 {
@@ -189,39 +241,43 @@ internal sealed class LogFileWriter : IAsyncDisposable
                     appended[path] = append;
                 }
 
+                append.Tasks.Add(task);
                 foreach (var line in lines)
                 {
                     append.File.Write(line);
                     append.File.Write(NewLine);
                 }
 
-                append.OutboxIds.Add(task.OutboxId);
                 return;
             }
-            else
-            {
-                // The rewrite covers what this batch appended before: those outbox rows are settled with it.
-                if (appended.Remove(path, out var open))
-                {
-                    open.File.Dispose();
-                }
 
-                Rebuild(_reader, _paths, _calendar, task.Type, task.DeviceId, task.Date, task.UpToRowId);
-                _damaged.Remove(path);
-                settled.Add(task.OutboxId);
-                if (open is not null)
-                {
-                    settled.AddRange(open.OutboxIds);
-                }
+            // The rewrite covers what this batch appended before: that work is settled with it.
+            if (appended.Remove(path, out var open))
+            {
+                open.File.Dispose();
+            }
+
+            Rebuild(_reader, _paths, _calendar, task.Type, task.DeviceId, task.Date, task.UpToRowId);
+            settled.Add(task.OutboxId);
+            task.MarkWritten();
+            foreach (var earlier in open?.Tasks ?? [])
+            {
+                settled.Add(earlier.OutboxId);
+                earlier.MarkWritten();
+            }
+
+            if (_damaged.Remove(path, out var owed))
+            {
+                settled.AddRange(owed.OutboxIds);
             }
         }
         catch (Exception e)
         {
             // Whatever went wrong, the loop goes on: a stopped file writer would leave completions waiting.
-            // The file is rewritten at its next change; its outbox rows stay, so a restart rewrites it too.
-            _damaged.Add(path);
+            List<LogFileTask> failed = [task];
             if (appended.Remove(path, out var broken))
             {
+                failed.AddRange(broken.Tasks);
                 try
                 {
                     broken.File.Dispose();
@@ -232,12 +288,34 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 }
             }
 
-            _logger.LogError(
-                e,
-                "Dated log file {Type}/{Date}/{DeviceId} not written; it stays owed and is rebuilt from the tables",
-                task.Type.WireName(),
-                task.Date,
-                task.DeviceId);
+            Damaged(path, failed, e);
         }
+    }
+
+    /// <summary>
+    /// The file is rewritten whole at its next change or by the retry; its outbox rows stay, so a restart
+    /// rewrites it too. The completions that waited on it hear of the failure.
+    /// </summary>
+    private void Damaged(string path, List<LogFileTask> tasks, Exception error)
+    {
+        if (!_damaged.TryGetValue(path, out var owed))
+        {
+            var first = tasks[0];
+            owed = new Owed(first.Type, first.DeviceId, first.Date, []);
+            _damaged[path] = owed;
+        }
+
+        foreach (var task in tasks)
+        {
+            owed.OutboxIds.Add(task.OutboxId);
+            task.MarkFailed(error);
+        }
+
+        _logger.LogError(
+            error,
+            "Dated log file {Type}/{Date}/{DeviceId} not written; it stays owed and is rebuilt from the tables",
+            owed.Type.WireName(),
+            owed.Date,
+            owed.DeviceId);
     }
 }

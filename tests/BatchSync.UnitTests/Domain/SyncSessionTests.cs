@@ -7,8 +7,9 @@ public class SyncSessionTests
 {
     private static readonly DateTime Now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private static PartSubmission Part(int number, string hash = "h", string device = "d1", string user = "u", int total = 3) =>
-        new(device, user, number, total, 10, $"{hash}{number}");
+    private static PartSubmission Part(
+        int number, string hash = "h", string device = "d1", string user = "u", int total = 3, string? checksum = null) =>
+        new(device, user, number, total, 10, checksum ?? $"sha256:{hash}{number}", $"{hash}{number}");
 
     private static SyncSession NewSession() => SyncSession.Start("s1", "d1", "u", 3, Now);
 
@@ -60,6 +61,63 @@ public class SyncSessionTests
 
         Assert.Equal(ErrorKind.Conflict, receipt.Error!.Kind);
         Assert.Equal("h1", session.Parts[0].ContentHash);
+    }
+
+    [Fact]
+    public void ReceivePart_SameRecordsSpacedDifferently_Duplicate()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now);
+
+        var receipt = session.ReceivePart(Part(1, checksum: "sha256:other-bytes"), Now);
+
+        Assert.Equal(PartReceipt.Duplicate, receipt.Value);
+        Assert.Equal("sha256:h1", session.Parts[0].Checksum);
+    }
+
+    [Fact]
+    public void Expire_OpenSession_ForgetsPartsAndAnyLaterPartStartsAfresh()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now);
+        session.ReceivePart(Part(2), Now);
+
+        session.Expire(Now.AddDays(1));
+
+        Assert.Equal(SyncStatus.Expired, session.Status);
+        Assert.Empty(session.Parts);
+        Assert.Equal([1, 2, 3], session.MissingParts());
+
+        var later = Now.AddDays(2);
+        var receipt = session.ReceivePart(Part(2, user: "someone-else", total: 4), later);
+
+        Assert.Equal(PartReceipt.Stored, receipt.Value);
+        Assert.Equal(SyncStatus.Open, session.Status);
+        Assert.Equal(("someone-else", 4), (session.UserName, session.TotalParts));
+        Assert.Equal([1, 3, 4], session.MissingParts());
+        Assert.Equal(later, session.CreatedAt);
+    }
+
+    [Fact]
+    public void ReceivePart_ExpiredSessionOfAnotherDevice_ConflictAndStillExpired()
+    {
+        var session = NewSession();
+        session.Expire(Now);
+
+        var receipt = session.ReceivePart(Part(1, device: "d2"), Now);
+
+        Assert.Equal(ErrorKind.Conflict, receipt.Error!.Kind);
+        Assert.Equal(SyncStatus.Expired, session.Status);
+    }
+
+    [Fact]
+    public void Expire_CompletedSession_Refused()
+    {
+        var session = SyncSession.Start("s1", "d1", "u", 1, Now);
+        session.ReceivePart(Part(1, total: 1), Now);
+        session.Complete(new CompletionSummary(1, 10, new Dictionary<string, IReadOnlyDictionary<string, int>>()), Now);
+
+        Assert.Throws<InvalidOperationException>(() => session.Expire(Now));
     }
 
     [Theory]

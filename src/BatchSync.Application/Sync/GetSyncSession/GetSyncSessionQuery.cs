@@ -19,10 +19,14 @@ public sealed record SyncSessionDto(
     IReadOnlyList<int> ReceivedParts,
     IReadOnlyList<int> MissingParts,
     int RecordsReceived,
+    IReadOnlyList<SyncPartDto> Parts,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? CompletedAt,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults);
+
+/// <summary>A part as the server holds it: <see cref="Checksum"/> is the SHA-256 of its records' bytes as sent.</summary>
+public sealed record SyncPartDto(int PartNumber, int RecordCount, string Checksum, DateTime ReceivedAt);
 
 internal sealed class GetSyncSessionQueryHandler(IBatchSyncDbContext db)
     : IQueryHandler<GetSyncSessionQuery, Result<SyncSessionDto>>
@@ -42,7 +46,7 @@ internal sealed class GetSyncSessionQueryHandler(IBatchSyncDbContext db)
                 s.UpdatedAt,
                 s.CompletedAt,
                 s.Completion,
-                Parts = s.Parts.Select(p => new { p.PartNumber, p.RecordCount }).ToList(),
+                Parts = s.Parts.Select(p => new SyncPartDto(p.PartNumber, p.RecordCount, p.Checksum, p.ReceivedAt)).ToList(),
             })
             .FirstOrDefaultAsync(cancellationToken);
 
@@ -56,17 +60,19 @@ internal sealed class GetSyncSessionQueryHandler(IBatchSyncDbContext db)
             return Error.Forbidden($"This token may not read the sessions of device {session.DeviceId}");
         }
 
-        var received = session.Parts.Select(p => p.PartNumber).Order().ToList();
+        var parts = session.Parts.OrderBy(p => p.PartNumber).ToList();
+        var received = parts.ConvertAll(p => p.PartNumber);
         var missing = Enumerable.Range(1, session.TotalParts).Except(received).ToList();
         return new SyncSessionDto(
             session.SyncId,
             session.DeviceId,
             session.UserName,
-            session.Status == SyncStatus.Completed ? "completed" : "open",
+            session.Status.ToString().ToLowerInvariant(),
             session.TotalParts,
             received,
             missing,
-            session.Parts.Sum(p => p.RecordCount),
+            parts.Sum(p => p.RecordCount),
+            parts,
             session.CreatedAt,
             session.UpdatedAt,
             session.CompletedAt,

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BatchSync.Application.Common;
@@ -21,16 +23,20 @@ public static class BatchPartReader
         SkipValidation = true,
     };
 
+    /// <param name="body">The request body, as received.</param>
+    /// <param name="caller">Who sent it.</param>
+    /// <param name="contentDigest">The <c>Content-Digest</c> header, if any.</param>
     /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
-    public static UploadBatchPartCommand Read(ReadOnlyMemory<byte> body, Caller caller)
+    public static UploadBatchPartCommand Read(ReadOnlyMemory<byte> body, Caller caller, string? contentDigest = null)
     {
+        var digest = ContentDigest.Verify(contentDigest, body.Span);
         using var document = JsonDocument.Parse(body, DocumentOptions);
         var root = document.RootElement;
         var errors = new Dictionary<string, string[]>();
         if (root.ValueKind != JsonValueKind.Object)
         {
             errors["body"] = ["must be a JSON object"];
-            return new UploadBatchPartCommand(caller, null, null, null, null, null, null, errors);
+            return new UploadBatchPartCommand(caller, null, null, null, null, null, null, errors, ContentDigest: digest);
         }
 
         return new UploadBatchPartCommand(
@@ -41,7 +47,21 @@ public static class BatchPartReader
             ReadInt(root, "part_number", errors),
             ReadInt(root, "total_parts", errors),
             ReadRecords(root, errors),
-            errors);
+            errors,
+            ReadString(root, "checksum", errors),
+            RecordsChecksum(root),
+            digest);
+    }
+
+    /// <summary>The checksum a client computes: <c>sha256:</c> of the records array's bytes as they are in the body.</summary>
+    private static string? RecordsChecksum(JsonElement root)
+    {
+        if (!root.TryGetProperty("records", out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(array)));
     }
 
     private static string? ReadString(JsonElement root, string name, Dictionary<string, string[]> errors)

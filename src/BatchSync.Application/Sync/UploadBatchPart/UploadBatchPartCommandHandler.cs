@@ -1,8 +1,10 @@
 using BatchSync.Application.Abstractions;
+using BatchSync.Application.Common;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Sync;
 using Mediator;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
@@ -10,6 +12,8 @@ internal sealed class UploadBatchPartCommandHandler(
     ISyncWriteQueue writer,
     IStagedPartCodec staging,
     LogCalendar calendar,
+    IStorageGauge storage,
+    IOptions<BatchSyncOptions> options,
     TimeProvider time,
     ILogger<UploadBatchPartCommandHandler> logger)
     : ICommandHandler<UploadBatchPartCommand, Result<UploadBatchPartResponse>>
@@ -23,6 +27,33 @@ internal sealed class UploadBatchPartCommandHandler(
             return Error.Forbidden($"This token may not write device {command.DeviceId}");
         }
 
+        var limits = options.Value.Limits;
+        if (limits.MinFreeDiskMb > 0 && storage.AvailableBytes() < limits.MinFreeDiskMb * 1024 * 1024)
+        {
+            logger.LogWarning("Part refused: less than {MinFreeDiskMb} MB free in the data folder", limits.MinFreeDiskMb);
+            return ShortOfStorage(limits);
+        }
+
+        try
+        {
+            return await StoreAsync(command, cancellationToken);
+        }
+        catch (StorageFullException e)
+        {
+            // Whatever the write began was undone (or, for the dated files, is owed and retried).
+            logger.LogWarning(e, "Part {PartNumber} of sync {SyncId} not stored: storage full", command.PartNumber, command.SyncId);
+            return ShortOfStorage(limits);
+        }
+    }
+
+    private static Error ShortOfStorage(LimitsOptions limits) => Error.InsufficientStorage(
+        "The server is short of storage; nothing was lost, send the part again later",
+        TimeSpan.FromSeconds(limits.StorageRetryAfterSeconds));
+
+    private async ValueTask<Result<UploadBatchPartResponse>> StoreAsync(
+        UploadBatchPartCommand command,
+        CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         var (records, contentHash) = PartPreparer.Prepare(command.Records!, command.PartNumber!.Value, calendar);
         var part = new PartSubmission(
@@ -31,6 +62,7 @@ internal sealed class UploadBatchPartCommandHandler(
             command.PartNumber.Value,
             command.TotalParts!.Value,
             records.Count,
+            command.RecordsChecksum!,
             contentHash);
 
         var staged = staging.Encode(records);
@@ -45,8 +77,21 @@ internal sealed class UploadBatchPartCommandHandler(
         var (response, appended) = outcome.Value;
         if (appended is not null)
         {
-            // The answer waits for the dated files, so "completed" means tables and files alike.
-            await appended.FilesWritten.WaitAsync(cancellationToken);
+            // The answer waits for the dated files, so "completed" means tables and files alike. If they
+            // fail, the tables hold the sync and the files are owed: the client's resend is answered
+            // "completed" from the tables, and the files are rewritten from them.
+            try
+            {
+                await appended.FilesWritten.WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not (StorageFullException or OperationCanceledException))
+            {
+                logger.LogWarning(e, "Sync {SyncId} stored, but its dated log files are not written yet", response.SyncId);
+                return Error.Unavailable(
+                    "The sync is stored but its dated log files are not written yet; send the part again later",
+                    TimeSpan.FromSeconds(5));
+            }
+
             logger.LogInformation(
                 "Sync {SyncId} of device {DeviceId} completed: {Parts} parts, {NewRecords} new records, {KnownRecords} already stored, in {ElapsedMs:F1} ms",
                 response.SyncId,

@@ -41,11 +41,57 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
             .Must(r => r is null || r.Count > 0).WithMessage("must contain at least one record")
             .Must(r => r is null || r.Count <= limits.MaxBatchSize)
             .WithMessage($"must not contain more than {limits.MaxBatchSize} records").WithErrorCode(TooLargeCode);
+        var requireChecksum = options.Value.Integrity.RequireChecksum;
+        RuleFor(c => c).Custom((command, context) =>
+        {
+            foreach (var message in ChecksumErrors(command, requireChecksum))
+            {
+                context.AddFailure("checksum", message);
+            }
+        });
         RuleForEach(c => c.Records)
             .SetValidator(new IncomingRecordValidator(limits, time))
             .OverridePropertyName("records")
             .When(c => c.Records is { Count: > 0 } r && r.Count <= limits.MaxBatchSize);
     }
+
+    /// <summary>The part's checksum field and the body's Content-Digest, each checked when present.</summary>
+    private static IEnumerable<string> ChecksumErrors(UploadBatchPartCommand command, bool required)
+    {
+        switch (command.ContentDigest)
+        {
+            case DigestCheck.Mismatch:
+                yield return "Content-Digest does not match the body";
+                break;
+            case DigestCheck.Malformed:
+                yield return "Content-Digest must be an RFC 9530 digest such as sha-256=:<base64>:";
+                break;
+        }
+
+        if (command.Checksum is { } claimed)
+        {
+            if (!IsChecksum(claimed))
+            {
+                yield return "must be \"sha256:\" followed by 64 hex digits";
+            }
+            else if (command.RecordsChecksum is { } actual && !string.Equals(claimed, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"does not match the records: their bytes in this body hash to {actual}";
+            }
+        }
+        else if (required && command.ContentDigest != DigestCheck.Verified && !command.ShapeErrors.ContainsKey("checksum"))
+        {
+            yield return "is required: send a checksum field or a Content-Digest header";
+        }
+    }
+
+    private static bool IsChecksum(string value) =>
+        value.Length == 71 &&
+        value.StartsWith("sha256:", StringComparison.Ordinal) &&
+        value.AsSpan(7).IndexOfAnyExcept(HexDigits) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 }
 
 internal static class UploadRuleExtensions

@@ -16,6 +16,7 @@ internal sealed class BatchPartConfiguration : IEntityTypeConfiguration<BatchPar
         builder.Property(p => p.SyncId).HasColumnName("sync_id").HasMaxLength(128);
         builder.Property(p => p.PartNumber).HasColumnName("part_number");
         builder.Property(p => p.RecordCount).HasColumnName("record_count");
+        builder.Property(p => p.Checksum).HasColumnName("checksum").HasMaxLength(71);
         builder.Property(p => p.ContentHash).HasColumnName("content_hash").HasMaxLength(71);
         builder.Property(p => p.ReceivedAt).HasColumnName("received_at");
         builder.Property<byte[]?>(Payload).HasColumnName(Payload);

@@ -192,6 +192,12 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("part_number");
 
+                    b.Property<string>("Checksum")
+                        .IsRequired()
+                        .HasMaxLength(71)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checksum");
+
                     b.Property<string>("ContentHash")
                         .IsRequired()
                         .HasMaxLength(71)

@@ -56,14 +56,14 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         }
 
         var parts = Command(
-            "SELECT part_number, record_count, content_hash, received_at FROM batch_parts WHERE sync_id = $id", "$id");
+            "SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $id", "$id");
         parts.Parameters[0].Value = syncId;
         var held = new List<BatchPart>();
         using (var row = parts.ExecuteReader())
         {
             while (row.Read())
             {
-                held.Add(new BatchPart(row.GetInt32(0), row.GetInt32(1), row.GetString(2), Time(row.GetInt64(3))));
+                held.Add(new BatchPart(row.GetInt32(0), row.GetInt32(1), row.GetString(2), row.GetString(3), Time(row.GetInt64(4))));
             }
         }
 
@@ -94,22 +94,80 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
     public void UpdateSession(SyncSession session)
     {
         var update = Command(
-            "UPDATE sync_sessions SET status = $status, updated_at = $updated, completed_at = $completed, " +
-            "completion = $completion WHERE sync_id = $id",
-            "$status", "$updated", "$completed", "$completion", "$id");
-        Bind(update, session.Status.ToString(), Millis(session.UpdatedAt),
-            session.CompletedAt is { } done ? Millis(done) : null,
+            "UPDATE sync_sessions SET user_name = $user, total_parts = $total, status = $status, created_at = $created, " +
+            "updated_at = $updated, completed_at = $completed, completion = $completion WHERE sync_id = $id",
+            "$user", "$total", "$status", "$created", "$updated", "$completed", "$completion", "$id");
+        Bind(update, session.UserName, session.TotalParts, session.Status.ToString(), Millis(session.CreatedAt),
+            Millis(session.UpdatedAt), session.CompletedAt is { } done ? Millis(done) : null,
             CompletionJson.Serialize(session.Completion), session.SyncId);
         update.ExecuteNonQuery();
+    }
+
+    public IReadOnlyList<string> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit)
+    {
+        var select = Command(
+            "SELECT sync_id FROM sync_sessions WHERE status = $open AND updated_at < $cutoff ORDER BY updated_at LIMIT $limit",
+            "$open", "$cutoff", "$limit");
+        Bind(select, nameof(SyncStatus.Open), Millis(untouchedSince), limit);
+        var expired = new List<string>();
+        using (var row = select.ExecuteReader())
+        {
+            while (row.Read())
+            {
+                expired.Add(row.GetString(0));
+            }
+        }
+
+        var dropParts = Command("DELETE FROM batch_parts WHERE sync_id = $id", "$id");
+        var expire = Command(
+            "UPDATE sync_sessions SET status = $expired, updated_at = $now WHERE sync_id = $id", "$expired", "$now", "$id");
+        foreach (var syncId in expired)
+        {
+            dropParts.Parameters[0].Value = syncId;
+            dropParts.ExecuteNonQuery();
+            Bind(expire, nameof(SyncStatus.Expired), Millis(now), syncId);
+            expire.ExecuteNonQuery();
+        }
+
+        return expired;
+    }
+
+    public int PurgeFinishedSessions(DateTime finishedBefore, int limit)
+    {
+        var select = Command(
+            "SELECT sync_id FROM sync_sessions WHERE status IN ($completed, $expired) AND updated_at < $cutoff " +
+            "ORDER BY updated_at LIMIT $limit",
+            "$completed", "$expired", "$cutoff", "$limit");
+        Bind(select, nameof(SyncStatus.Completed), nameof(SyncStatus.Expired), Millis(finishedBefore), limit);
+        var purged = new List<string>();
+        using (var row = select.ExecuteReader())
+        {
+            while (row.Read())
+            {
+                purged.Add(row.GetString(0));
+            }
+        }
+
+        var dropParts = Command("DELETE FROM batch_parts WHERE sync_id = $id", "$id");
+        var dropSession = Command("DELETE FROM sync_sessions WHERE sync_id = $id", "$id");
+        foreach (var syncId in purged)
+        {
+            dropParts.Parameters[0].Value = syncId;
+            dropParts.ExecuteNonQuery();
+            dropSession.Parameters[0].Value = syncId;
+            dropSession.ExecuteNonQuery();
+        }
+
+        return purged.Count;
     }
 
     public void AddPart(string syncId, BatchPart part, byte[]? stagedRecords)
     {
         var insert = Command(
-            "INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at, payload) " +
-            "VALUES ($id, $number, $count, $hash, $received, $payload)",
-            "$id", "$number", "$count", "$hash", "$received", "$payload");
-        Bind(insert, syncId, part.PartNumber, part.RecordCount, part.ContentHash, Millis(part.ReceivedAt),
+            "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload) " +
+            "VALUES ($id, $number, $count, $checksum, $hash, $received, $payload)",
+            "$id", "$number", "$count", "$checksum", "$hash", "$received", "$payload");
+        Bind(insert, syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt),
             stagedRecords);
         insert.ExecuteNonQuery();
     }

@@ -239,6 +239,6 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
 
         public override void Complete() => _result.TrySetResult(_value!);
 
-        public override void Fail(Exception error) => _result.TrySetException(error);
+        public override void Fail(Exception error) => _result.TrySetException(StorageFaults.Translate(error));
     }
 }

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+
+namespace BatchSync.Application.Sync.UploadBatchPart;
+
+/// <summary>What an RFC 9530 <c>Content-Digest</c> header said about a body.</summary>
+public enum DigestCheck
+{
+    /// <summary>No header, or only algorithms the server does not check (which RFC 9530 lets it ignore).</summary>
+    Absent,
+
+    /// <summary>Every sha-256 and sha-512 digest in the header matches the body.</summary>
+    Verified,
+
+    /// <summary>A sha-256 or sha-512 digest does not match the body.</summary>
+    Mismatch,
+
+    /// <summary>The header is not a structured-field dictionary of byte sequences.</summary>
+    Malformed,
+}
+
+/// <summary>
+/// Checks <c>Content-Digest: sha-256=:&lt;base64&gt;:</c> (RFC 9530) against the body as received. The
+/// header is a structured-field dictionary; members with parameters keep them after <c>;</c>, which are
+/// ignored, as are algorithms other than sha-256 and sha-512.
+/// </summary>
+public static class ContentDigest
+{
+    public const string HeaderName = "Content-Digest";
+
+    public static DigestCheck Verify(string? header, ReadOnlySpan<byte> body)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return DigestCheck.Absent;
+        }
+
+        var checkedAny = false;
+        foreach (var member in header.Split(','))
+        {
+            var text = member.Trim();
+            var parameters = text.IndexOf(';', StringComparison.Ordinal);
+            if (parameters >= 0)
+            {
+                text = text[..parameters].TrimEnd();
+            }
+
+            var equals = text.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                return DigestCheck.Malformed;
+            }
+
+            var algorithm = text[..equals].Trim().ToLowerInvariant();
+            var value = text[(equals + 1)..].Trim();
+            if (value.Length < 2 || value[0] != ':' || value[^1] != ':')
+            {
+                return DigestCheck.Malformed;
+            }
+
+            byte[] expected;
+            try
+            {
+                expected = Convert.FromBase64String(value[1..^1]);
+            }
+            catch (FormatException)
+            {
+                return DigestCheck.Malformed;
+            }
+
+            byte[]? actual = algorithm switch
+            {
+                "sha-256" => SHA256.HashData(body),
+                "sha-512" => SHA512.HashData(body),
+                _ => null,
+            };
+            if (actual is null)
+            {
+                continue;
+            }
+
+            if (!CryptographicOperations.FixedTimeEquals(actual, expected))
+            {
+                return DigestCheck.Mismatch;
+            }
+
+            checkedAny = true;
+        }
+
+        return checkedAny ? DigestCheck.Verified : DigestCheck.Absent;
+    }
+}
