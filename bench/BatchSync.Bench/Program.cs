@@ -3,16 +3,16 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BatchSync.Bench;
+using BatchSync.Testing;
 
 // Load test: starts the server on 127.0.0.1 with a fresh data folder, has N clients upload complete
 // syncs for a while, and prints throughput, part latency, errors and the server's peak memory.
 var options = BenchOptions.Parse(args);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "batchsync-bench", Guid.NewGuid().ToString("N"));
-var port = FreePort();
-var baseUrl = new Uri($"http://127.0.0.1:{port}");
 const string token = "bench-device-token";
 
-using var server = ServerProcess.Start(options.ServerDll, baseUrl, dataDirectory, token);
+using var server = ServerProcess.Start(options.ServerDll, dataDirectory, new Dictionary<string, string> { ["bench"] = token });
+var baseUrl = server.BaseUrl;
 try
 {
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -46,7 +46,7 @@ try
 }
 finally
 {
-    server.Stop();
+    server.Kill();
     if (!options.KeepData)
     {
         try
@@ -61,13 +61,6 @@ finally
 
 static double Percentile(List<double> sorted, double p) =>
     sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 namespace BatchSync.Bench
 {

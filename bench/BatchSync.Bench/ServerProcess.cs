@@ -1,27 +1,51 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace BatchSync.Bench;
+namespace BatchSync.Testing;
 
-/// <summary>The server as a child process, as it runs in production, configured through environment variables.</summary>
+/// <summary>
+/// The server as a child process, as it runs in production, configured through environment variables.
+/// Shared by the load benchmark and the crash tests, which kill it (SIGKILL) and start it again.
+/// </summary>
 internal sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process) => _process = process;
+    private ServerProcess(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
 
     public int Pid => _process.Id;
 
-    public static ServerProcess Start(string serverDll, Uri baseUrl, string dataDirectory, string token)
+    public Uri BaseUrl { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="serverDll">The built BatchSync.Api.dll; its folder is the content root.</param>
+    /// <param name="dataDirectory">The data folder.</param>
+    /// <param name="tokens">Device tokens, by name, allowed every device.</param>
+    /// <param name="settings">More configuration, as <c>BatchSync:Section:Key</c> = value.</param>
+    /// <param name="output">Where the server's console lines go.</param>
+    public static ServerProcess Start(
+        string serverDll,
+        string dataDirectory,
+        IReadOnlyDictionary<string, string> tokens,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<string>? output = null)
     {
+        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(serverDll))!,
         };
         start.ArgumentList.Add(serverDll);
         start.ArgumentList.Add("--urls");
@@ -29,16 +53,28 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["BatchSync__DataDirectory"] = dataDirectory;
-        start.Environment["BatchSync__Auth__Tokens__0__Name"] = "bench";
-        start.Environment["BatchSync__Auth__Tokens__0__Role"] = "device";
-        start.Environment["BatchSync__Auth__Tokens__0__Devices__0"] = "*";
-        start.Environment["BatchSync__Auth__Tokens__0__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        var index = 0;
+        foreach (var (name, token) in tokens)
+        {
+            var prefix = $"BatchSync__Auth__Tokens__{index++}__";
+            start.Environment[prefix + "Name"] = name;
+            start.Environment[prefix + "Role"] = "device";
+            start.Environment[prefix + "Devices__0"] = "*";
+            start.Environment[prefix + "Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[server] {e.Data}"); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[server] {e.Data}"); } };
+        output ??= line => Console.Error.WriteLine($"[server] {line}");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServerProcess(process);
+        return new ServerProcess(process, baseUrl);
     }
 
     public async Task WaitReadyAsync(HttpClient http)
@@ -53,7 +89,7 @@ internal sealed class ServerProcess : IDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                using var response = await http.GetAsync(new Uri(BaseUrl, "/health/ready"));
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -63,11 +99,29 @@ internal sealed class ServerProcess : IDisposable
             {
             }
 
-            await Task.Delay(200);
+            await Task.Delay(100);
         }
 
         throw new TimeoutException("The server did not become ready.");
     }
+
+    /// <summary>Waits for the process to end by itself; false if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Exit code; 137 (128 + SIGKILL) when the process was killed.</summary>
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>Peak resident memory, from /proc.</summary>
     public long PeakMemoryMb()
@@ -92,7 +146,8 @@ internal sealed class ServerProcess : IDisposable
         return _process.TotalProcessorTime;
     }
 
-    public void Stop()
+    /// <summary>SIGKILL: no shutdown, no flush, no finally; what the kernel already holds is all that survives.</summary>
+    public void Kill()
     {
         if (!_process.HasExited)
         {
@@ -101,5 +156,16 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

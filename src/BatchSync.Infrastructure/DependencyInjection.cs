@@ -15,6 +15,7 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
+        CrashPoints.Arm(configuration["BatchSync:Testing:CrashAt"]);
         services.AddOptions<BatchSyncOptions>().Bind(configuration.GetSection(BatchSyncOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BatchSyncOptions>, BatchSyncOptionsValidator>();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();

@@ -13,7 +13,9 @@ public class TimeZoneTests
         // 2023-09-07T21:50:56Z is 2023-09-08 00:50:56 in Jerusalem.
         var part = SyncData.Part(SyncData.NewId(device), device, 1, 1, [SyncData.Location(SyncData.Start)]);
 
-        var body = await (await app.ClientWith(BatchSyncApp.DeviceToken).PostPart(part)).Json();
+        var response = await app.ClientWith(BatchSyncApp.DeviceToken).PostPart(part);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var body = await response.Json();
 
         Assert.Equal(1, body.GetProperty("processing_results").GetProperty("location").GetProperty("2023-09-08").GetInt32());
         Assert.True(File.Exists(app.LogFile("location", "2023-09-08", device)));

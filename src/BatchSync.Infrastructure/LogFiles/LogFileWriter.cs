@@ -85,9 +85,14 @@ internal sealed class LogFileWriter : IAsyncDisposable
             using (var text = new StreamWriter(file, leaveOpen: true))
             {
                 text.NewLine = "\n";
+                var written = 0;
                 while (rows.Read())
                 {
                     text.WriteLine(rows.GetString(0));
+                    if (++written == 2 && CrashPoints.Armed)
+                    {
+                        CrashPoints.Reach(CrashPoints.FileRewriteHalfway, text.Flush);
+                    }
                 }
             }
 
@@ -142,6 +147,8 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 {
                     Close(path, append, settled);
                 }
+
+                CrashPoints.Reach(CrashPoints.FilesFlushed);
             }
             catch (Exception e)
             {
@@ -244,6 +251,16 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 append.Tasks.Add(task);
                 foreach (var line in lines)
                 {
+                    if (CrashPoints.Armed)
+                    {
+                        var file = append.File;
+                        CrashPoints.Reach(CrashPoints.FileAppendHalfLine, () =>
+                        {
+                            file.Write(line, 0, line.Length / 2);
+                            file.Flush();
+                        });
+                    }
+
                     append.File.Write(line);
                     append.File.Write(NewLine);
                 }

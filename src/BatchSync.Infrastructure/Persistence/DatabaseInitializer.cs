@@ -21,6 +21,7 @@ internal sealed class DatabaseInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        database.Lock();
         database.CreateIfMissing();
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -29,34 +30,10 @@ internal sealed class DatabaseInitializer(
         }
 
         await using var connection = database.OpenWriteConnection();
-        var owed = new List<(long Id, string Type, string Device, string Date)>();
-        await using (var select = connection.CreateCommand())
+        var rewritten = LogFileCatchUp.RewriteOwed(connection, database, calendar);
+        if (rewritten > 0)
         {
-            select.CommandText = "SELECT id, log_type, device_id, log_date FROM log_file_outbox ORDER BY id";
-            await using var rows = await select.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                owed.Add((rows.GetInt64(0), rows.GetString(1), rows.GetString(2), rows.GetString(3)));
-            }
-        }
-
-        foreach (var file in owed.DistinctBy(o => (o.Type, o.Device, o.Date)))
-        {
-            if (!RecordTypes.TryParse(file.Type, out var type))
-            {
-                continue;
-            }
-
-            LogFileWriter.Rebuild(connection, database.LogFilePaths, calendar, type, file.Device, DateOnly.Parse(file.Date, System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        if (owed.Count > 0)
-        {
-            await using var delete = connection.CreateCommand();
-            delete.CommandText = "DELETE FROM log_file_outbox WHERE id <= $last";
-            delete.Parameters.AddWithValue("$last", owed[^1].Id);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-            logger.LogInformation("Rewrote {Count} dated log files owed from before the last stop", owed.Count);
+            logger.LogInformation("Rewrote {Count} dated log files owed from before the last stop", rewritten);
         }
     }
 

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace BatchSync.Infrastructure.Persistence;
 
 /// <summary>Where the store lives: the data folder, the SQLite file in it, and how connections are opened.</summary>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IDisposable
 {
+    private FileStream? _lock;
+
     public SqliteDatabase(IOptions<BatchSyncOptions> options)
     {
         DataDirectory = Path.GetFullPath(options.Value.DataDirectory);
@@ -26,6 +28,37 @@ internal sealed class SqliteDatabase
     public string ConnectionString { get; }
 
     public LogFilePaths LogFilePaths { get; }
+
+    /// <summary>
+    /// Takes the data folder for this process alone (an advisory lock on <c>batchsync.lock</c>, released
+    /// by the kernel even when the process is killed): the server's one-writer design, and a rebuild
+    /// of the log files, both assume nobody else writes there.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another process holds the data folder.</exception>
+    public void Lock()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        if (_lock is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _lock = new FileStream(Path.Combine(DataDirectory, "batchsync.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException(
+                $"The data folder {DataDirectory} is in use by another BatchSync process; stop it first.", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
 
     /// <summary>
     /// Creates a new database with 16 KiB pages before anything else touches it: measured here, rows

@@ -226,6 +226,7 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
                 type, session.DeviceId, date, append ? lines : null, lastStored is not null, LastRowId(), AddOutbox(type, session.DeviceId, date)));
         }
 
+        CrashPoints.Reach(CrashPoints.CompletionInserted);
         var task = files.Count == 0 ? Task.CompletedTask : LogFileTask.WhenWritten(files);
         _pendingFiles.AddRange(files);
         return new LogAppendResult(inserted, records.Count - inserted, task);

@@ -186,6 +186,11 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
 
         try
         {
+            if (store.PendingFiles.Count > 0)
+            {
+                CrashPoints.Reach(CrashPoints.BeforeCommit);
+            }
+
             store.Execute("COMMIT");
         }
         catch (Exception e)
@@ -200,6 +205,7 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
 
         if (store.PendingFiles.Count > 0)
         {
+            CrashPoints.Reach(CrashPoints.AfterCommit);
             _files!.Post([.. store.PendingFiles]);
             store.PendingFiles.Clear();
         }

@@ -1,0 +1,47 @@
+using BatchSync.Application.Sync;
+using BatchSync.Infrastructure.LogFiles;
+using BatchSync.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BatchSync.Infrastructure;
+
+/// <summary>Operator commands on the data folder, run instead of the server (<c>-- rebuild-logs</c>).</summary>
+public static class DataCommands
+{
+    /// <summary>
+    /// Rewrites every dated log file from the database, the source of truth. Refuses while a server
+    /// uses the data folder. Returns the process exit code.
+    /// </summary>
+    public static async Task<int> RebuildLogsAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<SqliteDatabase>();
+        if (!File.Exists(Path.Combine(database.DataDirectory, "batchsync.db")))
+        {
+            await output.WriteLineAsync($"No database in {database.DataDirectory}: nothing to rebuild.");
+            return 1;
+        }
+
+        try
+        {
+            database.Lock();
+        }
+        catch (InvalidOperationException e)
+        {
+            await output.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BatchSyncDbContext>().Database.MigrateAsync(cancellationToken);
+        }
+
+        await using var connection = database.OpenWriteConnection();
+        var (files, removed) = LogFileCatchUp.RebuildAll(connection, database, services.GetRequiredService<LogCalendar>());
+        await output.WriteLineAsync(
+            $"Rebuilt {files} dated log files in {Path.Combine(database.DataDirectory, "logs")} from the database" +
+            (removed > 0 ? $"; removed {removed} files no record backs." : "."));
+        return 0;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace BatchSync.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real, small file system (tmpfs with a size limit) mounted for one test, so "disk full" is the
+/// kernel's ENOSPC and SQLite's SQLITE_FULL, not a mock. Mounting needs root (CI runs as root).
+/// </summary>
+internal sealed class SmallFileSystem : IDisposable
+{
+    private readonly string _ballast;
+
+    public SmallFileSystem(string path, int megabytes)
+    {
+        Path = path;
+        Directory.CreateDirectory(path);
+        var (code, output) = Run("mount", $"-t tmpfs -o size={megabytes}m batchsync-test {path}");
+        if (code != 0)
+        {
+            Assert.Fail(
+                $"Could not mount a {megabytes} MB tmpfs at {path} ({output.Trim()}). " +
+                "These tests fill a real file system: run them as root, as .ci/run does.");
+        }
+
+        _ballast = System.IO.Path.Combine(path, "ballast.bin");
+    }
+
+    public string Path { get; }
+
+    public long Available => new DriveInfo(Path).AvailableFreeSpace;
+
+    /// <summary>Takes all but <paramref name="leaveFree"/> bytes of the free space.</summary>
+    public void Fill(long leaveFree)
+    {
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)0x5A);
+        using var file = new FileStream(_ballast, FileMode.Append, FileAccess.Write);
+        var toWrite = Available - leaveFree;
+        while (toWrite > 0)
+        {
+            var n = (int)Math.Min(chunk.Length, toWrite);
+            file.Write(chunk, 0, n);
+            toWrite -= n;
+        }
+
+        file.Flush();
+    }
+
+    public void Free() => File.Delete(_ballast);
+
+    public void Dispose()
+    {
+        // Lazy: a pooled SQLite connection may still hold a file open; the kernel detaches it when closed.
+        Run("umount", $"-l {Path}");
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Detached lazily; the empty folder is left in the temp folder.
+        }
+    }
+
+    private static (int Code, string Output) Run(string command, string arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(command, arguments)
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            var output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, e.Message);
+        }
+    }
+}
