@@ -77,6 +77,32 @@ internal sealed class ServerProcess : IDisposable
         return new ServerProcess(process, baseUrl);
     }
 
+    /// <summary>Runs an operator command of the server (<c>rebuild-logs</c>) on a data folder; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(string serverDll, string dataDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(serverDll))!,
+        };
+        start.ArgumentList.Add(serverDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["BatchSync__DataDirectory"] = dataDirectory;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
+    }
+
     public async Task WaitReadyAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

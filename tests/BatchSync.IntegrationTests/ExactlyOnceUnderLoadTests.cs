@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using BatchSync.IntegrationTests.Infrastructure;
+using BatchSync.Testing;
+using Xunit.Abstractions;
+
+namespace BatchSync.IntegrationTests;
+
+/// <summary>
+/// Many phones at once against the real server over TCP, behaving as phones on bad networks do: parts
+/// out of order, some sent twice at the same moment, some cut off half-way through the body, some whose
+/// answer is lost after the server took them, whole syncs sent again under a new sync_id. In the end
+/// the tables hold exactly the distinct records sent, each once, in order, and the files agree.
+/// </summary>
+public sealed class ExactlyOnceUnderLoadTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Token = "load-test-token";
+    private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "BatchSync.Api.dll");
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "batchsync-tests", "load-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task ManyPhonesOnBadNetworks_EveryDistinctRecordStoredOnceInOrder_FilesAgree()
+    {
+        var fleet = Fleet.Create("load", devices: 24, syncsPerDevice: 4, partsPerSync: 5, recordsPerPart: 20, seed: 42);
+        var lines = new ConcurrentQueue<string>();
+        using var server = ServerProcess.Start(ServerDll, _data, new Dictionary<string, string> { ["load"] = Token }, output: lines.Enqueue);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
+        using var client = new HttpClient(handler) { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        await server.WaitReadyAsync(client);
+
+        var counts = new ConcurrentDictionary<string, int>();
+        var resentWhole = new ConcurrentBag<(string Device, JsonObject Record)>();
+        var phones = fleet.Devices.Select((device, index) => Task.Run(async () =>
+        {
+            var random = new Random(index);
+            foreach (var sync in fleet.Syncs.Where(s => s.DeviceId == device))
+            {
+                await SendSync(client, server.BaseUrl, sync.Parts, random, counts);
+                if (random.NextDouble() < 0.25)
+                {
+                    // The seed's client, retrying a whole sync, makes a new sync_id for the same records.
+                    var again = SyncData.NewId(device);
+                    await SendSync(client, server.BaseUrl, SyncData.Parts(again, device, sync.Records, 20), random, counts);
+                    counts.AddOrUpdate("whole sync resent", 1, (_, n) => n + 1);
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(phones);
+
+        output.WriteLine(string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key}: {c.Value}")));
+        Assert.True(counts.GetValueOrDefault("cut off mid-body") > 0 && counts.GetValueOrDefault("answer lost") > 0 && counts.GetValueOrDefault("sent twice at once") > 0);
+        foreach (var device in fleet.Devices)
+        {
+            StoredLogs.AssertExactlyOnce(_data, device, fleet.RecordsOf(device));
+            foreach (var table in StoredLogs.RecordsOf(_data, device).GroupBy(r => r.Type))
+            {
+                var timestamps = table.Select(r => r.Timestamp).ToList();
+                Assert.Equal(timestamps.Order(), timestamps);
+            }
+        }
+
+        StoredLogs.AssertFilesMatchTables(_data);
+        Assert.DoesNotContain(lines, l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) && l.Contains("Write group", StringComparison.Ordinal));
+    }
+
+    /// <summary>Sends every part, in a random order, through the network's mishaps, until each one is answered 200.</summary>
+    private static async Task SendSync(HttpClient client, Uri server, IReadOnlyList<string> parts, Random random, ConcurrentDictionary<string, int> counts)
+    {
+        foreach (var part in parts.OrderBy(_ => random.Next()).ToList())
+        {
+            var mishap = random.NextDouble();
+            if (mishap < 0.15)
+            {
+                await CutOff(server, part, wholeBody: false, random);
+                counts.AddOrUpdate("cut off mid-body", 1, (_, n) => n + 1);
+            }
+            else if (mishap < 0.30)
+            {
+                await CutOff(server, part, wholeBody: true, random);
+                counts.AddOrUpdate("answer lost", 1, (_, n) => n + 1);
+            }
+            else if (mishap < 0.45)
+            {
+                var twin = client.PostPart(part, "/api/v1/batch-sync");
+                var first = await client.PostPart(part, "/api/v1/batch-sync");
+                Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await twin).StatusCode);
+                counts.AddOrUpdate("sent twice at once", 1, (_, n) => n + 1);
+                continue;
+            }
+
+            var response = await client.PostPart(part, "/api/v1/batch-sync");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>A request that never gets its answer: the connection is reset half-way through the body, or right after it.</summary>
+    private static async Task CutOff(Uri server, string body, bool wholeBody, Random random)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        var stream = tcp.GetStream();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var head = Encoding.ASCII.GetBytes(
+            $"POST /api/v1/batch-sync HTTP/1.1\r\nHost: {server.Authority}\r\nAuthorization: Bearer {Token}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {bytes.Length}\r\n\r\n");
+        await stream.WriteAsync(head);
+        await stream.WriteAsync(bytes.AsMemory(0, wholeBody ? bytes.Length : random.Next(1, bytes.Length)));
+        await stream.FlushAsync();
+        if (wholeBody)
+        {
+            await Task.Delay(random.Next(0, 5));
+        }
+
+        tcp.Client.LingerState = new LingerOption(true, 0); // close with a reset, as a dropped network does
+    }
+}
