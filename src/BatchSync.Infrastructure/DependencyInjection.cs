@@ -39,7 +39,8 @@ public static class DependencyInjection
 
         services.AddHealthChecks()
             .AddDbContextCheck<BatchSyncDbContext>("database", tags: ["ready"])
-            .AddCheck<DataFolderHealthCheck>("data-folder", tags: ["ready"]);
+            .AddCheck<DataFolderHealthCheck>("data-folder", tags: ["ready"])
+            .AddCheck<FreeSpaceHealthCheck>("free-space", tags: ["ready"]);
         return services;
     }
 }
@@ -59,5 +60,18 @@ internal sealed class DataFolderHealthCheck(SqliteDatabase database) : IHealthCh
         {
             return HealthCheckResult.Unhealthy("The data folder is not writable.");
         }
+    }
+}
+
+/// <summary>Not ready while parts would be refused for want of space (below <c>MinFreeDiskMb</c>).</summary>
+internal sealed class FreeSpaceHealthCheck(IStorageGauge storage, IOptions<BatchSyncOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var minimum = options.Value.Limits.MinFreeDiskMb * 1024 * 1024;
+        var available = storage.AvailableBytes();
+        return Task.FromResult(available >= minimum
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"{available / (1024 * 1024)} MB free in the data folder, {options.Value.Limits.MinFreeDiskMb} MB required."));
     }
 }

@@ -40,6 +40,7 @@ public sealed class StorageFaultTests : IDisposable
 
         disk.Fill(leaveFree: 8 * Megabyte);
         var refused = await client.PostPart(parts[1]);
+        var ready = await client.GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
@@ -47,8 +48,11 @@ public sealed class StorageFaultTests : IDisposable
         Assert.True(body.GetProperty("retryable").GetBoolean());
         Assert.Contains("short of storage", body.GetProperty("message").GetString());
         Assert.Empty(StoredLogs.RecordsOf(app.DataDirectory, device));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("unhealthy", (await ready.Json()).GetProperty("checks").GetProperty("free-space").GetString());
 
         disk.Free();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         var retried = await (await client.PostPart(parts[1])).Json();
 
         Assert.True(retried.GetProperty("sync_complete").GetBoolean());
