@@ -1,4 +1,5 @@
 using BatchSync.Api;
+using BatchSync.Api.Commands;
 using BatchSync.Api.Endpoints;
 using BatchSync.Application;
 using BatchSync.Infrastructure;
@@ -7,10 +8,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
 
 var app = builder.Build();
-if (args is ["rebuild-logs", ..])
+// Operator commands instead of the server: same configuration, same data folder.
+switch (args)
 {
-    // An operator command instead of the server: same configuration, same data folder.
-    return await DataCommands.RebuildLogsAsync(app.Services, Console.Out, CancellationToken.None);
+    case ["rebuild-logs", ..]:
+        return await DataCommands.RebuildLogsAsync(app.Services, Console.Out, CancellationToken.None);
+    case ["tokens", .. var tokenArgs]:
+        return await TokenCommandLine.RunAsync(app.Services, tokenArgs, Console.Out);
 }
 
 app.UseApi();

@@ -10,6 +10,16 @@ namespace BatchSync.Infrastructure;
 public static class DataCommands
 {
     /// <summary>
+    /// For commands that work beside a running server (tokens): the database exists and is migrated.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        services.GetRequiredService<SqliteDatabase>().CreateIfMissing();
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BatchSyncDbContext>().Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Rewrites every dated log file from the database, the source of truth. Refuses while a server
     /// uses the data folder. Returns the process exit code.
     /// </summary>

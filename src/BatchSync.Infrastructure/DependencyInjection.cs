@@ -20,7 +20,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<BatchSyncOptions>, BatchSyncOptionsValidator>();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddSingleton<ITokenAuthenticator, ConfiguredTokenAuthenticator>();
+        services.AddSingleton<ITokenAuthenticator, TokenAuthenticator>();
 
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IStagedPartCodec, StagedRecordCodec>();

@@ -18,18 +18,18 @@ internal sealed class BearerTokenHandler(
     public const string SchemeName = "Bearer";
     private const string DeviceClaim = "batchsync:device";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > 512 || tokens.Authenticate(token) is not { } caller)
+        if (token.Length is 0 or > 512 || await tokens.AuthenticateAsync(token, Context.RequestAborted) is not { } caller)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown token"));
+            return AuthenticateResult.Fail("Unknown token");
         }
 
         List<Claim> claims =
@@ -39,7 +39,7 @@ internal sealed class BearerTokenHandler(
         ];
         claims.AddRange(caller.Devices is null ? [new Claim(DeviceClaim, "*")] : caller.Devices.Select(d => new Claim(DeviceClaim, d)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

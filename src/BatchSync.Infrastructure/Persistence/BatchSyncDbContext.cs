@@ -1,4 +1,5 @@
 using BatchSync.Application.Abstractions;
+using BatchSync.Domain.Auth;
 using BatchSync.Domain.Logs;
 using BatchSync.Domain.Sync;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,8 @@ namespace BatchSync.Infrastructure.Persistence;
 
 public sealed class BatchSyncDbContext(DbContextOptions<BatchSyncDbContext> options) : DbContext(options), IBatchSyncDbContext
 {
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
     public DbSet<SyncSession> SyncSessions => Set<SyncSession>();
 
     public DbSet<BatchPart> BatchParts => Set<BatchPart>();

@@ -232,6 +232,13 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         return new LogAppendResult(inserted, records.Count - inserted, task);
     }
 
+    public bool TouchToken(long id, DateTime at)
+    {
+        var touch = Command("UPDATE api_tokens SET last_used_at = $at WHERE id = $id", "$at", "$id");
+        Bind(touch, Millis(at), id);
+        return touch.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>Deletes outbox rows of files written since.</summary>
     public void DeleteOutbox(IEnumerable<long> ids)
     {
