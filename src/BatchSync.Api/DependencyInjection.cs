@@ -23,6 +23,7 @@ public static class DependencyInjection
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Device, p => p.RequireAuthenticatedUser().RequireRole(Roles.Device, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        services.AddTokenRateLimiting();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -58,6 +59,7 @@ public static class DependencyInjection
             o.DocumentTitle = "BatchSync API";
         });
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         return app;
     }

@@ -30,6 +30,12 @@ internal sealed class BatchSyncOptionsValidator : IValidateOptions<BatchSyncOpti
             failures.Add("BatchSync:Limits:CompletedRetentionDays and StorageRetryAfterSeconds must be at least 1, MinFreeDiskMb at least 0.");
         }
 
+        if (limits.MaxOpenSyncsPerDevice < 1 || limits.SessionLimitRetryAfterSeconds < 1 ||
+            limits.RequestsPerSecondPerToken < 1 || limits.RequestBurstPerToken < 1)
+        {
+            failures.Add("BatchSync:Limits: MaxOpenSyncsPerDevice, SessionLimitRetryAfterSeconds, RequestsPerSecondPerToken and RequestBurstPerToken must be at least 1.");
+        }
+
         if (options.Maintenance.SweepIntervalSeconds < 1)
         {
             failures.Add("BatchSync:Maintenance:SweepIntervalSeconds must be at least 1.");

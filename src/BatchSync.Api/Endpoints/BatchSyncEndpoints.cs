@@ -31,7 +31,7 @@ internal static class BatchSyncEndpoints
                     "verified before anything is stored.")
                 .Accepts<UploadPartRequestBody>("application/json")
                 .Produces<UploadPartResponseBody>(StatusCodes.Status200OK)
-                .ProducesErrors(400, 401, 403, 409, 413, 415, 500, 507)
+                .ProducesErrors(400, 401, 403, 409, 413, 415, 429, 500, 507)
                 .WithMetadata(Examples.Upload);
         }
 

@@ -19,7 +19,7 @@ internal static class SyncSessionEndpoints
                 "A client that lost its connection asks here, then sends only the missing parts under the same " +
                 "sync_id. A device token sees only the sessions of its own devices.")
             .Produces<SyncSessionResponseBody>(StatusCodes.Status200OK)
-            .ProducesErrors(401, 403, 404, 500)
+            .ProducesErrors(401, 403, 404, 429, 500)
             .WithMetadata(Examples.Session);
         return app;
     }

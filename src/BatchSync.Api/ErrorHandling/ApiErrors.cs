@@ -22,6 +22,7 @@ internal static class ApiErrors
         ErrorKind.NotFound => Envelope(http, StatusCodes.Status404NotFound, error.Message, error.Fields),
         ErrorKind.Conflict => Envelope(http, StatusCodes.Status409Conflict, error.Message, error.Fields),
         ErrorKind.TooLarge => Envelope(http, StatusCodes.Status413PayloadTooLarge, error.Message, error.Fields),
+        ErrorKind.TooManyRequests => Envelope(http, StatusCodes.Status429TooManyRequests, error.Message, error.Fields),
         ErrorKind.Unavailable => Envelope(http, StatusCodes.Status503ServiceUnavailable, error.Message, error.Fields),
         ErrorKind.InsufficientStorage => Envelope(http, StatusCodes.Status507InsufficientStorage, error.Message, error.Fields),
         _ => Envelope(http, StatusCodes.Status500InternalServerError, "Internal server error", null),

@@ -34,6 +34,7 @@ internal static class Examples
             [409] = Conflict,
             [413] = """{"status":"error","message":"Too many records in one part","errors":{"records":["must not contain more than 100 records"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [415] = """{"status":"error","message":"Content-Type must be application/json","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
+            [429] = """{"status":"error","message":"Device device123 already has 10 syncs open; finish one, or send again later","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
             [500] = """{"status":"error","message":"Internal server error; the request may be retried","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
             [507] = """{"status":"error","message":"The server is short of storage; nothing was lost, send the part again later","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
         });
@@ -46,5 +47,6 @@ internal static class Examples
             [401] = Unauthorized,
             [403] = """{"status":"error","message":"This token may not read the sessions of device device123","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [404] = """{"status":"error","message":"Sync session device123_1694123456789_k3j4h5 not found","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
+            [429] = """{"status":"error","message":"Too many requests for this token; send again after Retry-After","retryable":true,"request_id":"5d0c1e7a9b3f2a64"}""",
         });
 }

@@ -32,6 +32,9 @@ public interface ISyncStore
 
     void DropStagedRecords(string syncId);
 
+    /// <summary>Open syncs on the server, or of one device.</summary>
+    int CountOpenSessions(string? deviceId = null);
+
     /// <summary>
     /// Expires up to <paramref name="limit"/> open sessions last touched before <paramref name="untouchedSince"/>:
     /// their parts, staged records included, are deleted. Returns their sync ids.

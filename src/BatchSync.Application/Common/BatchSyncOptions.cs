@@ -53,8 +53,20 @@ public sealed class LimitsOptions
     /// <summary>The <c>Retry-After</c> of a 507, in seconds.</summary>
     public int StorageRetryAfterSeconds { get; set; } = 60;
 
-    /// <summary>Syncs open at once.</summary>
+    /// <summary>Syncs open at once, on the whole server; a new one past this is 429.</summary>
     public int MaxSyncSessions { get; set; } = 100;
+
+    /// <summary>Syncs one device may have open at once, so one device cannot take every session.</summary>
+    public int MaxOpenSyncsPerDevice { get; set; } = 10;
+
+    /// <summary>The <c>Retry-After</c> of a 429 for the open-session limits, in seconds.</summary>
+    public int SessionLimitRetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>Requests a second one token may make, on average (a token bucket refilled each second).</summary>
+    public int RequestsPerSecondPerToken { get; set; } = 1000;
+
+    /// <summary>Requests one token may make at once above its average before it is refused.</summary>
+    public int RequestBurstPerToken { get; set; } = 2000;
 
     /// <summary>Largest request body, in bytes, read before it is refused.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;

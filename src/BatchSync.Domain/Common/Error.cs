@@ -9,6 +9,9 @@ public enum ErrorKind
     Conflict,
     TooLarge,
 
+    /// <summary>A limit on how much a caller may have at once or do per second; the same request may pass later.</summary>
+    TooManyRequests,
+
     /// <summary>The server is short of storage: nothing was stored, the same request may succeed later.</summary>
     InsufficientStorage,
 
@@ -24,6 +27,9 @@ public sealed record Error(
     IReadOnlyDictionary<string, string[]>? Fields = null,
     TimeSpan? RetryAfter = null)
 {
+    public static Error TooManyRequests(string message, TimeSpan retryAfter) =>
+        new(ErrorKind.TooManyRequests, message, RetryAfter: retryAfter);
+
     public static Error InsufficientStorage(string message, TimeSpan retryAfter) =>
         new(ErrorKind.InsufficientStorage, message, RetryAfter: retryAfter);
 

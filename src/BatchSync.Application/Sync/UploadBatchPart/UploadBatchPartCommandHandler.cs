@@ -67,7 +67,7 @@ internal sealed class UploadBatchPartCommandHandler(
 
         var staged = staging.Encode(records);
         var outcome = await writer.ExecuteAsync(
-            store => ReceivePart(store, staging, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
+            store => ReceivePart(store, staging, options.Value.Limits, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
             cancellationToken);
         if (!outcome.IsSuccess)
         {
@@ -109,6 +109,7 @@ internal sealed class UploadBatchPartCommandHandler(
     private static Result<(UploadBatchPartResponse, LogAppendResult?)> ReceivePart(
         ISyncStore store,
         IStagedPartCodec staging,
+        LimitsOptions limits,
         string syncId,
         PartSubmission part,
         List<PreparedRecord> records,
@@ -117,6 +118,11 @@ internal sealed class UploadBatchPartCommandHandler(
     {
         var session = store.FindSession(syncId);
         var isNew = session is null;
+        if ((isNew || session!.Status == SyncStatus.Expired) && OpenSessionLimit(store, part.DeviceId, limits) is { } refused)
+        {
+            return refused;
+        }
+
         session ??= SyncSession.Start(syncId, part.DeviceId, part.UserName, part.TotalParts, now);
         var receipt = session.ReceivePart(part, now);
         if (!receipt.IsSuccess)
@@ -159,6 +165,24 @@ internal sealed class UploadBatchPartCommandHandler(
         store.UpdateSession(session);
         store.DropStagedRecords(syncId);
         return (Completed(session, summary, duplicate: false), appended);
+    }
+
+    /// <summary>A part that would open a sync past the server's or its device's limit; parts of open syncs always pass.</summary>
+    private static Error? OpenSessionLimit(ISyncStore store, string deviceId, LimitsOptions limits)
+    {
+        var retryAfter = TimeSpan.FromSeconds(limits.SessionLimitRetryAfterSeconds);
+        if (store.CountOpenSessions(deviceId) >= limits.MaxOpenSyncsPerDevice)
+        {
+            return Error.TooManyRequests(
+                $"Device {deviceId} already has {limits.MaxOpenSyncsPerDevice} syncs open; finish one, or send again later", retryAfter);
+        }
+
+        if (store.CountOpenSessions() >= limits.MaxSyncSessions)
+        {
+            return Error.TooManyRequests("The server has as many syncs open as it takes; send again later", retryAfter);
+        }
+
+        return null;
     }
 
     private static UploadBatchPartResponse Answer(

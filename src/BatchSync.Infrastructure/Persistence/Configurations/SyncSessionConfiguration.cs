@@ -27,7 +27,7 @@ internal sealed class SyncSessionConfiguration : IEntityTypeConfiguration<SyncSe
         builder.Ignore(s => s.IsComplete);
         builder.HasMany(s => s.Parts).WithOne().HasForeignKey(p => p.SyncId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(s => s.Parts).HasField("_parts").UsePropertyAccessMode(PropertyAccessMode.Field);
-        builder.HasIndex(s => s.DeviceId);
+        builder.HasIndex(s => new { s.DeviceId, s.Status });
         builder.HasIndex(s => new { s.Status, s.UpdatedAt });
     }
 }

@@ -321,7 +321,7 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
 
                     b.HasKey("SyncId");
 
-                    b.HasIndex("DeviceId");
+                    b.HasIndex("DeviceId", "Status");
 
                     b.HasIndex("Status", "UpdatedAt");
 

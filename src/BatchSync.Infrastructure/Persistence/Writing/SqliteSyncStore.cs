@@ -103,6 +103,20 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         update.ExecuteNonQuery();
     }
 
+    public int CountOpenSessions(string? deviceId = null)
+    {
+        if (deviceId is null)
+        {
+            var all = Command("SELECT COUNT(*) FROM sync_sessions WHERE status = $open", "$open");
+            all.Parameters[0].Value = nameof(SyncStatus.Open);
+            return Convert.ToInt32(all.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var device = Command("SELECT COUNT(*) FROM sync_sessions WHERE device_id = $device AND status = $open", "$device", "$open");
+        Bind(device, deviceId, nameof(SyncStatus.Open));
+        return Convert.ToInt32(device.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public IReadOnlyList<string> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit)
     {
         var select = Command(
