@@ -129,5 +129,7 @@ internal static class BatchSyncEndpoints
         ApiErrors.Envelope(http, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {limit} bytes");
 
     private static string Describe(JsonException e) =>
-        e.LineNumber is { } line ? $"not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1})" : "not valid JSON";
+        e.LineNumber is { } line ? $"not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1})"
+        : e.InnerException is InvalidOperationException ? "not valid JSON text: " + e.Message
+        : "not valid JSON";
 }

@@ -35,6 +35,29 @@ public class UploadValidationTests
         Assert.Empty(Validate(Body($"{Location},{Driving}")));
     }
 
+    [Theory]
+    [InlineData("type")]
+    [InlineData("timestamp")]
+    [InlineData("latitude")]
+    [InlineData("longitude")]
+    public void Validate_RequiredFieldNull_IsRequired(string field)
+    {
+        var record = System.Text.Json.Nodes.JsonNode.Parse(Location)!.AsObject();
+        record[field] = null;
+
+        var errors = Validate(Body(record.ToJsonString()));
+
+        Assert.Equal(["is required"], errors[$"records[0].{field}"]);
+    }
+
+    [Fact]
+    public void Validate_DrivingEventTypeNull_IsRequired()
+    {
+        var errors = Validate(Body(Driving.Replace("\"driving_start\"", "null", StringComparison.Ordinal)));
+
+        Assert.Equal(["is required"], errors["records[0].event_type"]);
+    }
+
     [Fact]
     public void Validate_ManyBadFields_EveryOneReportedWithItsPath()
     {

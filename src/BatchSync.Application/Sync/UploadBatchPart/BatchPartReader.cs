@@ -29,6 +29,19 @@ public static class BatchPartReader
     /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
     public static UploadBatchPartCommand Read(ReadOnlyMemory<byte> body, Caller caller, string? contentDigest = null)
     {
+        try
+        {
+            return ReadDocument(body, caller, contentDigest);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Well-formed JSON that cannot become .NET text: an escaped unpaired UTF-16 surrogate ("\ud800").
+            throw new JsonException("A string holds an unpaired UTF-16 surrogate escape.", e);
+        }
+    }
+
+    private static UploadBatchPartCommand ReadDocument(ReadOnlyMemory<byte> body, Caller caller, string? contentDigest)
+    {
         var digest = ContentDigest.Verify(contentDigest, body.Span);
         using var document = JsonDocument.Parse(body, DocumentOptions);
         var root = document.RootElement;

@@ -1,6 +1,6 @@
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
-/// <summary>The known fields of a record as they came, unchecked; <see cref="Present"/> tells present from absent.</summary>
+/// <summary>The known fields of a record as they came, unchecked; <see cref="Present"/> tells present (not null) from absent or null.</summary>
 [Flags]
 public enum RecordFields
 {

@@ -107,25 +107,25 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         switch (field)
         {
             case KnownField.Type:
-                record.Present |= RecordFields.Type;
+                Mark(record, RecordFields.Type, value);
                 record.Type = value.ValueKind == JsonValueKind.String && value.ValueEquals("location"u8) ? "location"
                     : value.ValueKind == JsonValueKind.String && value.ValueEquals("driving"u8) ? "driving"
                     : String(value, "type");
                 break;
             case KnownField.Timestamp:
-                record.Present |= RecordFields.Timestamp;
+                Mark(record, RecordFields.Timestamp, value);
                 record.Timestamp = Integer(value, "timestamp");
                 break;
             case KnownField.Latitude:
-                record.Present |= RecordFields.Latitude;
+                Mark(record, RecordFields.Latitude, value);
                 record.Latitude = Number(value, "latitude");
                 break;
             case KnownField.Longitude:
-                record.Present |= RecordFields.Longitude;
+                Mark(record, RecordFields.Longitude, value);
                 record.Longitude = Number(value, "longitude");
                 break;
             case KnownField.EventType:
-                record.Present |= RecordFields.EventType;
+                Mark(record, RecordFields.EventType, value);
                 record.EventType = String(value, "event_type");
                 break;
             case KnownField.Accuracy:
@@ -169,19 +169,31 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
 
         if (location.TryGetProperty("latitude"u8, out var latitude))
         {
-            record.Present |= RecordFields.LocationLatitude;
+            Mark(record, RecordFields.LocationLatitude, latitude);
             record.LocationLatitude = Number(latitude, "location.latitude");
         }
 
         if (location.TryGetProperty("longitude"u8, out var longitude))
         {
-            record.Present |= RecordFields.LocationLongitude;
+            Mark(record, RecordFields.LocationLongitude, longitude);
             record.LocationLongitude = Number(longitude, "location.longitude");
         }
 
         if (location.TryGetProperty("accuracy"u8, out var accuracy))
         {
             record.LocationAccuracy = Number(accuracy, "location.accuracy");
+        }
+    }
+
+    /// <summary>
+    /// Notes a field as present unless it is JSON null: null is absence ("is required"), while a value of
+    /// the wrong type is present, and already reported here.
+    /// </summary>
+    private static void Mark(IncomingRecord record, RecordFields field, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Null)
+        {
+            record.Present |= field;
         }
     }
 
