@@ -39,6 +39,7 @@ public static class DependencyInjection
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {

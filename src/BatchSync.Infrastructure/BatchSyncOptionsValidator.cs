@@ -36,6 +36,11 @@ internal sealed class BatchSyncOptionsValidator : IValidateOptions<BatchSyncOpti
             failures.Add("BatchSync:Limits: MaxOpenSyncsPerDevice, SessionLimitRetryAfterSeconds, RequestsPerSecondPerToken and RequestBurstPerToken must be at least 1.");
         }
 
+        if (options.Audit.RetentionDays < 1)
+        {
+            failures.Add("BatchSync:Audit:RetentionDays must be at least 1.");
+        }
+
         if (options.Maintenance.SweepIntervalSeconds < 1)
         {
             failures.Add("BatchSync:Maintenance:SweepIntervalSeconds must be at least 1.");

@@ -35,6 +35,11 @@ public static class DependencyInjection
         services.AddSingleton<ISyncWriteQueue>(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService<WalCheckpointer>();
+
+        // After the writer: stopped before it, so what is queued is written first.
+        services.AddSingleton<AuditWriter>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddHostedService<MaintenanceService>();
 
         services.AddHealthChecks()

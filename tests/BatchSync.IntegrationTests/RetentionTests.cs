@@ -54,6 +54,10 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(0, expired.GetProperty("parts").GetArrayLength());
         Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", stale));
         Assert.Equal("open", await StatusOf(busy));
+        await Eventually.True(
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'expired' AND sync_id = $p", stale) == 1,
+            TimeSpan.FromSeconds(10),
+            "the expiry is audited");
 
         var restarted = await (await _client.PostPart(staleParts[1])).Json();
         Assert.Equal("Batch part received", restarted.GetProperty("message").GetString());

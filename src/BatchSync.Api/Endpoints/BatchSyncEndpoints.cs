@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using BatchSync.Api.Audit;
 using BatchSync.Api.Auth;
 using BatchSync.Api.ErrorHandling;
 using BatchSync.Api.OpenApi;
 using BatchSync.Application.Common;
 using BatchSync.Application.Sync.UploadBatchPart;
+using BatchSync.Domain.Audit;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -75,6 +77,12 @@ internal static class BatchSyncEndpoints
                 new Dictionary<string, string[]> { ["body"] = [Describe(e)] });
         }
 
+        if (http.Features.Get<AuditFacts>() is { } facts)
+        {
+            (facts.DeviceId, facts.UserName, facts.SyncId, facts.PartNumber) =
+                (command.DeviceId, command.UserName, command.SyncId, command.PartNumber);
+        }
+
         var result = await sender.Send(command, cancellationToken);
         if (!result.IsSuccess)
         {
@@ -82,6 +90,13 @@ internal static class BatchSyncEndpoints
         }
 
         var r = result.Value;
+        if (http.Features.Get<AuditFacts>() is { } outcome)
+        {
+            outcome.Outcome = r.SyncComplete && !r.Duplicate ? AuditOutcomes.Completed
+                : r.Duplicate ? AuditOutcomes.Duplicate
+                : AuditOutcomes.Stored;
+        }
+
         return Results.Json(
             new UploadPartResponseBody(
                 "success",

@@ -44,6 +44,9 @@ internal static class ApiErrors
     /// <summary>Whether the same request later can succeed: overload and storage faults pass, bad requests do not.</summary>
     public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
 
-    private static ErrorResponseBody Body(HttpContext http, int status, string message, IReadOnlyDictionary<string, string[]>? fields) =>
-        new("error", message, fields, IsRetryable(status), http.TraceIdentifier);
+    private static ErrorResponseBody Body(HttpContext http, int status, string message, IReadOnlyDictionary<string, string[]>? fields)
+    {
+        Audit.AuditMiddleware.NoteReason(http, message, fields);
+        return new("error", message, fields, IsRetryable(status), http.TraceIdentifier);
+    }
 }

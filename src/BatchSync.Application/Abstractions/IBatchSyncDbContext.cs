@@ -1,3 +1,4 @@
+using BatchSync.Domain.Audit;
 using BatchSync.Domain.Auth;
 using BatchSync.Domain.Logs;
 using BatchSync.Domain.Sync;
@@ -12,6 +13,8 @@ namespace BatchSync.Application.Abstractions;
 public interface IBatchSyncDbContext
 {
     DbSet<ApiToken> ApiTokens { get; }
+
+    DbSet<AuditEvent> AuditEvents { get; }
 
     DbSet<SyncSession> SyncSessions { get; }
 

@@ -37,16 +37,21 @@ public interface ISyncStore
 
     /// <summary>
     /// Expires up to <paramref name="limit"/> open sessions last touched before <paramref name="untouchedSince"/>:
-    /// their parts, staged records included, are deleted. Returns their sync ids.
+    /// their parts, staged records included, are deleted. Returns which.
     /// </summary>
-    IReadOnlyList<string> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit);
+    IReadOnlyList<ExpiredSync> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit);
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> completed or expired sessions, with their part bookkeeping, last
     /// touched before <paramref name="finishedBefore"/>; the log tables keep every record. Returns how many.
     /// </summary>
     int PurgeFinishedSessions(DateTime finishedBefore, int limit);
+
+    /// <summary>Deletes up to <paramref name="limit"/> audit events older than <paramref name="before"/>. Returns how many.</summary>
+    int PurgeAudit(DateTime before, int limit);
 }
+
+public sealed record ExpiredSync(string SyncId, string DeviceId, string UserName);
 
 /// <param name="Inserted">Records newly stored.</param>
 /// <param name="AlreadyStored">Records skipped because the device's log already held them.</param>

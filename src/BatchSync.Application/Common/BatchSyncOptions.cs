@@ -16,6 +16,14 @@ public sealed class BatchSyncOptions
     public IntegrityOptions Integrity { get; set; } = new();
 
     public MaintenanceOptions Maintenance { get; set; } = new();
+
+    public AuditOptions Audit { get; set; } = new();
+}
+
+public sealed class AuditOptions
+{
+    /// <summary>How long audit events are kept.</summary>
+    public int RetentionDays { get; set; } = 90;
 }
 
 public sealed class MaintenanceOptions

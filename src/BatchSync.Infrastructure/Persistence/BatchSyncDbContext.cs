@@ -1,4 +1,5 @@
 using BatchSync.Application.Abstractions;
+using BatchSync.Domain.Audit;
 using BatchSync.Domain.Auth;
 using BatchSync.Domain.Logs;
 using BatchSync.Domain.Sync;
@@ -9,6 +10,8 @@ namespace BatchSync.Infrastructure.Persistence;
 public sealed class BatchSyncDbContext(DbContextOptions<BatchSyncDbContext> options) : DbContext(options), IBatchSyncDbContext
 {
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<SyncSession> SyncSessions => Set<SyncSession>();
 

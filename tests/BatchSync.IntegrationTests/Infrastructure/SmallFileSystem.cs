@@ -29,21 +29,28 @@ internal sealed class SmallFileSystem : IDisposable
 
     public long Available => new DriveInfo(Path).AvailableFreeSpace;
 
-    /// <summary>Takes all but <paramref name="leaveFree"/> bytes of the free space.</summary>
+    /// <summary>
+    /// Takes all but about <paramref name="leaveFree"/> bytes of the free space. The server may be writing
+    /// to the same file system meanwhile, so the space is measured as it goes, and a disk that fills
+    /// first simply ends the filling.
+    /// </summary>
     public void Fill(long leaveFree)
     {
         var chunk = new byte[64 * 1024];
         Array.Fill(chunk, (byte)0x5A);
-        using var file = new FileStream(_ballast, FileMode.Append, FileAccess.Write);
-        var toWrite = Available - leaveFree;
-        while (toWrite > 0)
+        using var file = new FileStream(_ballast, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
+        try
         {
-            var n = (int)Math.Min(chunk.Length, toWrite);
-            file.Write(chunk, 0, n);
-            toWrite -= n;
+            long toWrite;
+            while ((toWrite = Available - leaveFree) > 0)
+            {
+                file.Write(chunk, 0, (int)Math.Min(chunk.Length, toWrite));
+            }
         }
-
-        file.Flush();
+        catch (IOException e) when (e.HResult == 28)
+        {
+            // Full already: the server took the last of it.
+        }
     }
 
     public void Free() => File.Delete(_ballast);

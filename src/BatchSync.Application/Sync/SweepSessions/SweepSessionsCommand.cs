@@ -1,5 +1,6 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
+using BatchSync.Domain.Audit;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,14 @@ namespace BatchSync.Application.Sync.SweepSessions;
 /// </summary>
 public sealed record SweepSessionsCommand : ICommand<SweepResult>;
 
-/// <param name="Expired">Sync ids of the open sessions expired by this sweep.</param>
+/// <param name="Expired">The open sessions expired by this sweep.</param>
 /// <param name="Purged">Finished sessions forgotten.</param>
-public sealed record SweepResult(IReadOnlyList<string> Expired, int Purged);
+/// <param name="AuditPurged">Audit events older than their retention, deleted.</param>
+public sealed record SweepResult(IReadOnlyList<ExpiredSync> Expired, int Purged, int AuditPurged);
 
 internal sealed class SweepSessionsCommandHandler(
     ISyncWriteQueue writer,
+    IAuditLog audit,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
     ILogger<SweepSessionsCommandHandler> logger) : ICommandHandler<SweepSessionsCommand, SweepResult>
@@ -33,8 +36,9 @@ internal sealed class SweepSessionsCommandHandler(
         var staleBefore = now.AddHours(-limits.TempRetentionHours);
         var finishedBefore = now.AddDays(-limits.CompletedRetentionDays);
 
-        var expired = new List<string>();
-        IReadOnlyList<string> batch;
+        var auditBefore = now.AddDays(-options.Value.Audit.RetentionDays);
+        var expired = new List<ExpiredSync>();
+        IReadOnlyList<ExpiredSync> batch;
         do
         {
             batch = await writer.ExecuteAsync(store => store.ExpireOpenSessions(staleBefore, now, Batch), cancellationToken);
@@ -51,9 +55,26 @@ internal sealed class SweepSessionsCommandHandler(
         }
         while (count == Batch);
 
-        foreach (var syncId in expired)
+        var auditPurged = 0;
+        do
+        {
+            count = await writer.ExecuteAsync(store => store.PurgeAudit(auditBefore, Batch * 5), cancellationToken);
+            auditPurged += count;
+        }
+        while (count == Batch * 5);
+
+        foreach (var (syncId, deviceId, userName) in expired)
         {
             logger.LogInformation("Sync {SyncId} expired: untouched for {Hours} hours, its parts were deleted", syncId, limits.TempRetentionHours);
+            audit.Record(new AuditEvent
+            {
+                At = now,
+                Outcome = AuditOutcomes.Expired,
+                SyncId = syncId,
+                DeviceId = deviceId,
+                UserName = userName,
+                Reason = $"untouched for {limits.TempRetentionHours} hours; its parts were deleted",
+            });
         }
 
         if (purged > 0)
@@ -61,6 +82,6 @@ internal sealed class SweepSessionsCommandHandler(
             logger.LogInformation("Forgot {Count} sessions finished more than {Days} days ago", purged, limits.CompletedRetentionDays);
         }
 
-        return new SweepResult(expired, purged);
+        return new SweepResult(expired, purged, auditPurged);
     }
 }

@@ -1,5 +1,6 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
+using BatchSync.Domain.Audit;
 using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.LogFiles;
 using BatchSync.Infrastructure.Persistence.Configurations;
@@ -117,25 +118,26 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         return Convert.ToInt32(device.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public IReadOnlyList<string> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit)
+    public IReadOnlyList<ExpiredSync> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit)
     {
         var select = Command(
-            "SELECT sync_id FROM sync_sessions WHERE status = $open AND updated_at < $cutoff ORDER BY updated_at LIMIT $limit",
+            "SELECT sync_id, device_id, user_name FROM sync_sessions WHERE status = $open AND updated_at < $cutoff " +
+            "ORDER BY updated_at LIMIT $limit",
             "$open", "$cutoff", "$limit");
         Bind(select, nameof(SyncStatus.Open), Millis(untouchedSince), limit);
-        var expired = new List<string>();
+        var expired = new List<ExpiredSync>();
         using (var row = select.ExecuteReader())
         {
             while (row.Read())
             {
-                expired.Add(row.GetString(0));
+                expired.Add(new ExpiredSync(row.GetString(0), row.GetString(1), row.GetString(2)));
             }
         }
 
         var dropParts = Command("DELETE FROM batch_parts WHERE sync_id = $id", "$id");
         var expire = Command(
             "UPDATE sync_sessions SET status = $expired, updated_at = $now WHERE sync_id = $id", "$expired", "$now", "$id");
-        foreach (var syncId in expired)
+        foreach (var (syncId, _, _) in expired)
         {
             dropParts.Parameters[0].Value = syncId;
             dropParts.ExecuteNonQuery();
@@ -244,6 +246,32 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         var task = files.Count == 0 ? Task.CompletedTask : LogFileTask.WhenWritten(files);
         _pendingFiles.AddRange(files);
         return new LogAppendResult(inserted, records.Count - inserted, task);
+    }
+
+    public int InsertAudit(IReadOnlyList<AuditEvent> events)
+    {
+        var insert = Command(
+            "INSERT INTO audit_events (at, outcome, status, request_id, token_name, remote_address, method, path, " +
+            "device_id, user_name, sync_id, part_number, reason) VALUES ($at, $outcome, $status, $request, $token, " +
+            "$remote, $method, $path, $device, $user, $sync, $part, $reason)",
+            "$at", "$outcome", "$status", "$request", "$token", "$remote", "$method", "$path", "$device", "$user", "$sync", "$part", "$reason");
+        foreach (var e in events)
+        {
+            Bind(insert, Millis(e.At), e.Outcome, e.Status, e.RequestId, e.TokenName, e.RemoteAddress, e.Method, e.Path,
+                e.DeviceId, e.UserName, e.SyncId, e.PartNumber, e.Reason);
+            insert.ExecuteNonQuery();
+        }
+
+        return events.Count;
+    }
+
+    public int PurgeAudit(DateTime before, int limit)
+    {
+        var purge = Command(
+            "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < $before ORDER BY at LIMIT $limit)",
+            "$before", "$limit");
+        Bind(purge, Millis(before), limit);
+        return purge.ExecuteNonQuery();
     }
 
     public bool TouchToken(long id, DateTime at)
