@@ -20,6 +20,7 @@ switch (args)
 app.UseApi();
 app.MapBatchSync();
 app.MapSyncSessions();
+app.MapAdmin();
 app.MapHealth();
 app.Run();
 return 0;

@@ -32,6 +32,9 @@ public interface ISyncStore
 
     void DropStagedRecords(string syncId);
 
+    /// <summary>Deletes every part of a sync, bookkeeping and staged records.</summary>
+    void DeleteParts(string syncId);
+
     /// <summary>Open syncs on the server, or of one device.</summary>
     int CountOpenSessions(string? deviceId = null);
 

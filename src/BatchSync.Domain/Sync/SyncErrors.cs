@@ -31,5 +31,8 @@ public static class SyncErrors
             $"Part {partNumber} of sync {syncId} was already received with different records",
             new Dictionary<string, string[]> { ["records"] = ["differ from the part already received"] });
 
+    public static Error Aborted(string syncId) =>
+        new(ErrorKind.Conflict, $"Sync {syncId} was aborted by an administrator; start a new sync");
+
     public static Error SessionNotFound(string syncId) => Error.NotFound($"Sync session {syncId} not found");
 }

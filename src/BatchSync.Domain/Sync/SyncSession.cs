@@ -87,6 +87,11 @@ public sealed class SyncSession
             CreatedAt = now;
         }
 
+        if (Status == SyncStatus.Aborted)
+        {
+            return SyncErrors.Aborted(SyncId);
+        }
+
         if (part.DeviceId != DeviceId || part.UserName != UserName || part.TotalParts != TotalParts)
         {
             return SyncErrors.SessionMismatch(this, part);
@@ -124,6 +129,19 @@ public sealed class SyncSession
 
         _parts.Clear();
         Status = SyncStatus.Expired;
+        UpdatedAt = now;
+    }
+
+    /// <summary>An administrator stops an open sync for good: its parts are forgotten, later parts refused.</summary>
+    public void Abort(DateTime now)
+    {
+        if (Status != SyncStatus.Open)
+        {
+            throw new InvalidOperationException($"Sync {SyncId} is {Status}, not open.");
+        }
+
+        _parts.Clear();
+        Status = SyncStatus.Aborted;
         UpdatedAt = now;
     }
 

@@ -13,4 +13,7 @@ public enum SyncStatus
     /// later starts the sync afresh.
     /// </summary>
     Expired,
+
+    /// <summary>Stopped by an administrator: its parts were deleted, and no part is taken for it again.</summary>
+    Aborted,
 }

@@ -21,7 +21,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
 
     private readonly LogFilePaths _paths;
     private readonly LogCalendar _calendar;
-    private readonly SqliteConnection _reader;
+    private readonly string _connectionString;
     private readonly Action<List<long>> _forgetOutbox;
     private readonly ILogger _logger;
     private readonly Task _loop;
@@ -47,8 +47,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
     {
         _paths = paths;
         _calendar = calendar;
-        _reader = new SqliteConnection(connectionString);
-        _reader.Open();
+        _connectionString = connectionString;
         _forgetOutbox = forgetOutbox;
         _logger = logger;
         // Its own thread: file I/O and fsync block, and the request threads are few.
@@ -106,7 +105,6 @@ internal sealed class LogFileWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        await _reader.DisposeAsync().ConfigureAwait(false);
     }
 
     private void Run()
@@ -168,6 +166,14 @@ internal sealed class LogFileWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>A rewrite on a pooled read connection of its own, opened for it and returned after.</summary>
+    private void Rebuild(RecordType type, string deviceId, DateOnly date, long upToRowId)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Rebuild(connection, _paths, _calendar, type, deviceId, date, upToRowId);
+    }
+
     /// <summary>Rewrites the files whose writes failed, up to the rows already handled; backs off while it fails.</summary>
     private void RetryDamaged()
     {
@@ -176,7 +182,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
         {
             try
             {
-                Rebuild(_reader, _paths, _calendar, owed.Type, owed.DeviceId, owed.Date, _handledUpTo[owed.Type]);
+                Rebuild(owed.Type, owed.DeviceId, owed.Date, _handledUpTo[owed.Type]);
                 _damaged.Remove(path);
                 settled.AddRange(owed.OutboxIds);
                 _logger.LogInformation("Dated log file {Path} rewritten after an earlier failure", path);
@@ -274,7 +280,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 open.File.Dispose();
             }
 
-            Rebuild(_reader, _paths, _calendar, task.Type, task.DeviceId, task.Date, task.UpToRowId);
+            Rebuild(task.Type, task.DeviceId, task.Date, task.UpToRowId);
             settled.Add(task.OutboxId);
             task.MarkWritten();
             foreach (var earlier in open?.Tasks ?? [])

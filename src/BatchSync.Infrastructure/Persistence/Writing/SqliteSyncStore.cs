@@ -210,6 +210,13 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         drop.ExecuteNonQuery();
     }
 
+    public void DeleteParts(string syncId)
+    {
+        var delete = Command("DELETE FROM batch_parts WHERE sync_id = $id", "$id");
+        delete.Parameters[0].Value = syncId;
+        delete.ExecuteNonQuery();
+    }
+
     public LogAppendResult AppendToLogs(SyncSession session, IReadOnlyList<PreparedRecord> records)
     {
         var inserted = 0;

@@ -1,0 +1,140 @@
+using BatchSync.Api.Auth;
+using BatchSync.Api.ErrorHandling;
+using BatchSync.Api.OpenApi;
+using BatchSync.Application.Admin;
+using BatchSync.Application.Sync.GetSyncSession;
+using BatchSync.Domain.Common;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BatchSync.Api.Endpoints;
+
+/// <summary>The success envelope of the admin API: what was asked for under <c>data</c>.</summary>
+public sealed record AdminResponse<T>(string Status, T Data, string RequestId);
+
+/// <summary>Contract section 6: sessions, records, daily counts and the audit, for admin tokens only.</summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(Policies.Admin).WithTags("Admin");
+
+        admin.MapGet("/sessions", ListSessionsAsync)
+            .WithName("AdminListSessions")
+            .WithSummary("Sessions, newest activity first, with filters and paging")
+            .WithDescription("`status` is open, completed, expired or aborted; `from`/`to` (ISO 8601) bound when a session started.")
+            .Produces<AdminResponse<Page<SessionSummaryDto>>>()
+            .ProducesErrors(400, 401, 403, 429)
+            .WithMetadata(Examples.AdminSessions);
+
+        admin.MapGet("/sessions/{sync_id}", GetSessionAsync)
+            .WithName("AdminGetSession")
+            .WithSummary("One session with its parts (number, record count, checksum, received at)")
+            .Produces<AdminResponse<SyncSessionDto>>()
+            .ProducesErrors(401, 403, 404, 429)
+            .WithMetadata(Examples.AdminSession);
+
+        admin.MapPost("/sessions/{sync_id}/abort", AbortSessionAsync)
+            .WithName("AdminAbortSession")
+            .WithSummary("Abort an open sync: its parts are deleted, parts sent for it later get 409")
+            .Produces<AdminResponse<SessionSummaryDto>>()
+            .ProducesErrors(401, 403, 404, 409, 429)
+            .WithMetadata(Examples.AdminAbort);
+
+        admin.MapGet("/devices/{device_id}/records", RecordsAsync)
+            .WithName("AdminDeviceRecords")
+            .WithSummary("A device's records of one type, in timestamp order, keyset-paged")
+            .WithDescription("`from`/`to` are Unix milliseconds (to excluded); pass `next_cursor` as `after` for the next page.")
+            .Produces<AdminResponse<RecordPage>>()
+            .ProducesErrors(400, 401, 403, 429)
+            .WithMetadata(Examples.AdminRecords);
+
+        admin.MapGet("/stats/daily", DailyAsync)
+            .WithName("AdminDailyCounts")
+            .WithSummary("Records stored per log date and type")
+            .WithDescription("`from`/`to` are dates (yyyy-MM-dd, both included); `device_id` narrows to one device.")
+            .Produces<AdminResponse<IReadOnlyList<DailyCountDto>>>()
+            .ProducesErrors(400, 401, 403, 429)
+            .WithMetadata(Examples.AdminDaily);
+
+        admin.MapGet("/audit", AuditAsync)
+            .WithName("AdminAudit")
+            .WithSummary("Audit events, newest first, with filters; keyset-paged by id")
+            .WithDescription("Pass `next_before` as `before` for the next (older) page.")
+            .Produces<AdminResponse<AuditPage>>()
+            .ProducesErrors(400, 401, 403, 429)
+            .WithMetadata(Examples.AdminAudit);
+        return app;
+    }
+
+    private static Task<IResult> ListSessionsAsync(
+        HttpContext http,
+        ISender sender,
+        [FromQuery] string? status,
+        [FromQuery(Name = "device_id")] string? deviceId,
+        [FromQuery(Name = "user_name")] string? userName,
+        [FromQuery] DateTime? from,
+        [FromQuery] DateTime? to,
+        [FromQuery] int? page,
+        [FromQuery(Name = "page_size")] int? pageSize,
+        CancellationToken cancellationToken) =>
+        Answer(http, sender.Send(new ListSessionsQuery(status, deviceId, userName, Utc(from), Utc(to), page ?? 1, pageSize ?? 50), cancellationToken));
+
+    private static Task<IResult> GetSessionAsync(HttpContext http, ISender sender, string sync_id, CancellationToken cancellationToken) =>
+        Answer(http, sender.Send(new GetSyncSessionQuery(BearerTokenHandler.CallerOf(http.User), sync_id), cancellationToken));
+
+    private static Task<IResult> AbortSessionAsync(HttpContext http, ISender sender, string sync_id, CancellationToken cancellationToken) =>
+        Answer(http, sender.Send(new AbortSessionCommand(sync_id, http.User.Identity?.Name), cancellationToken));
+
+    private static Task<IResult> RecordsAsync(
+        HttpContext http,
+        ISender sender,
+        string device_id,
+        [FromQuery] string? type,
+        [FromQuery] long? from,
+        [FromQuery] long? to,
+        [FromQuery] string? after,
+        [FromQuery] int? limit,
+        CancellationToken cancellationToken) =>
+        Answer(http, sender.Send(new DeviceRecordsQuery(device_id, type ?? "location", from, to, after, limit ?? 500), cancellationToken));
+
+    private static Task<IResult> DailyAsync(
+        HttpContext http,
+        ISender sender,
+        [FromQuery] string? type,
+        [FromQuery(Name = "device_id")] string? deviceId,
+        [FromQuery] DateOnly? from,
+        [FromQuery] DateOnly? to,
+        CancellationToken cancellationToken) =>
+        Answer(http, sender.Send(new DailyCountsQuery(type, deviceId, from, to), cancellationToken));
+
+    private static Task<IResult> AuditAsync(
+        HttpContext http,
+        ISender sender,
+        [FromQuery] string? outcome,
+        [FromQuery] int? status,
+        [FromQuery(Name = "device_id")] string? deviceId,
+        [FromQuery(Name = "token_name")] string? tokenName,
+        [FromQuery(Name = "sync_id")] string? syncId,
+        [FromQuery] DateTime? from,
+        [FromQuery] DateTime? to,
+        [FromQuery] long? before,
+        [FromQuery] int? limit,
+        CancellationToken cancellationToken) =>
+        Answer(http, sender.Send(new AuditEventsQuery(outcome, status, deviceId, tokenName, syncId, Utc(from), Utc(to), before, limit ?? 100), cancellationToken));
+
+    private static async Task<IResult> Answer<T>(HttpContext http, ValueTask<Result<T>> pending)
+    {
+        var result = await pending;
+        return result.IsSuccess
+            ? Results.Ok(new AdminResponse<T>("success", result.Value, http.TraceIdentifier))
+            : ApiErrors.From(http, result.Error!);
+    }
+
+    private static DateTime? Utc(DateTime? at) => at?.Kind switch
+    {
+        DateTimeKind.Local => at.Value.ToUniversalTime(),
+        DateTimeKind.Unspecified => DateTime.SpecifyKind(at.Value, DateTimeKind.Utc),
+        _ => at,
+    };
+}

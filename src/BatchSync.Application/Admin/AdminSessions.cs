@@ -1,0 +1,143 @@
+using BatchSync.Application.Abstractions;
+using BatchSync.Application.Behaviors;
+using BatchSync.Domain.Audit;
+using BatchSync.Domain.Common;
+using BatchSync.Domain.Sync;
+using FluentValidation;
+using Mapster;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace BatchSync.Application.Admin;
+
+/// <summary>One page of a list: <see cref="Total"/> counts every match, not only this page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
+
+public sealed record SessionSummaryDto(
+    string SyncId,
+    string DeviceId,
+    string UserName,
+    string SyncStatus,
+    int TotalParts,
+    int ReceivedParts,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime? CompletedAt);
+
+/// <summary>Sessions, newest activity first, filtered by status, device, user and when they started.</summary>
+public sealed record ListSessionsQuery(
+    string? Status,
+    string? DeviceId,
+    string? UserName,
+    DateTime? From,
+    DateTime? To,
+    int PageNumber = 1,
+    int PageSize = 50) : IQuery<Result<Page<SessionSummaryDto>>>, IValidated;
+
+/// <summary>Stops an open sync for good: its parts are deleted and any part sent for it later is a 409.</summary>
+public sealed record AbortSessionCommand(string SyncId, string? AbortedBy) : ICommand<Result<SessionSummaryDto>>;
+
+internal sealed class ListSessionsQueryValidator : AbstractValidator<ListSessionsQuery>
+{
+    public ListSessionsQueryValidator()
+    {
+        RuleFor(q => q.Status)
+            .Must(s => s is null || Enum.TryParse<SyncStatus>(s, ignoreCase: true, out _))
+            .WithMessage("must be open, completed, expired or aborted")
+            .OverridePropertyName("status");
+        RuleFor(q => q.PageNumber).GreaterThanOrEqualTo(1).WithMessage("must be at least 1").OverridePropertyName("page");
+        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("must be between 1 and 500").OverridePropertyName("page_size");
+        RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To)
+            .WithMessage("must not be after to").OverridePropertyName("from");
+    }
+}
+
+internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQueue writer, IAuditLog audit, TimeProvider time)
+    : IQueryHandler<ListSessionsQuery, Result<Page<SessionSummaryDto>>>,
+      ICommandHandler<AbortSessionCommand, Result<SessionSummaryDto>>
+{
+    static AdminSessionHandlers()
+    {
+        TypeAdapterConfig<SyncSession, SessionSummaryDto>.NewConfig()
+            .Map(d => d.SyncStatus, s => s.Status.ToString().ToLowerInvariant())
+            .Map(d => d.ReceivedParts, s => s.Parts.Count);
+    }
+
+    public async ValueTask<Result<Page<SessionSummaryDto>>> Handle(ListSessionsQuery query, CancellationToken cancellationToken)
+    {
+        var sessions = db.SyncSessions.AsNoTracking();
+        if (query.Status is { } text)
+        {
+            var status = Enum.Parse<SyncStatus>(text, ignoreCase: true);
+            sessions = sessions.Where(s => s.Status == status);
+        }
+
+        if (query.DeviceId is { } device)
+        {
+            sessions = sessions.Where(s => s.DeviceId == device);
+        }
+
+        if (query.UserName is { } user)
+        {
+            sessions = sessions.Where(s => s.UserName == user);
+        }
+
+        if (query.From is { } from)
+        {
+            sessions = sessions.Where(s => s.CreatedAt >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            sessions = sessions.Where(s => s.CreatedAt < to);
+        }
+
+        var total = await sessions.CountAsync(cancellationToken);
+        var page = await sessions
+            .OrderByDescending(s => s.UpdatedAt).ThenBy(s => s.SyncId)
+            .Skip((query.PageNumber - 1) * query.PageSize)
+            .Take(query.PageSize)
+            .Include(s => s.Parts)
+            .ToListAsync(cancellationToken);
+        return new Page<SessionSummaryDto>(page.Adapt<List<SessionSummaryDto>>(), query.PageNumber, query.PageSize, total);
+    }
+
+    public async ValueTask<Result<SessionSummaryDto>> Handle(AbortSessionCommand command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var result = await writer.ExecuteAsync<Result<SessionSummaryDto>>(store =>
+        {
+            var session = store.FindSession(command.SyncId);
+            if (session is null)
+            {
+                return SyncErrors.SessionNotFound(command.SyncId);
+            }
+
+            if (session.Status != SyncStatus.Open)
+            {
+                return new Error(ErrorKind.Conflict, $"Sync {command.SyncId} is {session.Status.ToString().ToLowerInvariant()}; only an open sync can be aborted");
+            }
+
+            session.Abort(now);
+            store.DeleteParts(session.SyncId);
+            store.UpdateSession(session);
+            return session.Adapt<SessionSummaryDto>();
+        }, cancellationToken);
+
+        if (result.IsSuccess)
+        {
+            audit.Record(new AuditEvent
+            {
+                At = now,
+                Outcome = AuditOutcomes.Aborted,
+                SyncId = result.Value.SyncId,
+                DeviceId = result.Value.DeviceId,
+                UserName = result.Value.UserName,
+                TokenName = command.AbortedBy,
+                Reason = "aborted by an administrator",
+            });
+        }
+
+        return result;
+    }
+}

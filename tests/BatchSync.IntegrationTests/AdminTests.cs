@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json;
+using BatchSync.IntegrationTests.Infrastructure;
+
+namespace BatchSync.IntegrationTests;
+
+public sealed class AdminTests : IDisposable
+{
+    private readonly BatchSyncApp _app = new();
+    private readonly HttpClient _admin;
+    private readonly HttpClient _device;
+
+    public AdminTests()
+    {
+        _admin = _app.ClientWith(BatchSyncApp.AdminToken);
+        _device = _app.ClientWith(BatchSyncApp.DeviceToken);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<JsonElement> Data(string path)
+    {
+        var response = await _admin.GetAsync(path);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {await response.Content.ReadAsStringAsync()}");
+        var body = await response.Json();
+        Assert.Equal("success", body.GetProperty("status").GetString());
+        return body.GetProperty("data");
+    }
+
+    private async Task<string> CompleteSync(string device, IReadOnlyList<System.Text.Json.Nodes.JsonObject> records, string user = "john_doe")
+    {
+        var syncId = SyncData.NewId(device);
+        foreach (var part in SyncData.Parts(syncId, device, records, 10, user))
+        {
+            (await _device.PostPart(part)).EnsureSuccessStatusCode();
+        }
+
+        return syncId;
+    }
+
+    private async Task<string> OpenSync(string device, string user = "john_doe")
+    {
+        var syncId = SyncData.NewId(device);
+        (await _device.PostPart(SyncData.Part(syncId, device, 1, 3, SyncData.Records(5), user))).EnsureSuccessStatusCode();
+        return syncId;
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/admin/sessions")]
+    [InlineData("GET", "/api/v1/admin/sessions/x")]
+    [InlineData("POST", "/api/v1/admin/sessions/x/abort")]
+    [InlineData("GET", "/api/v1/admin/devices/d/records?type=location")]
+    [InlineData("GET", "/api/v1/admin/stats/daily")]
+    [InlineData("GET", "/api/v1/admin/audit")]
+    public async Task EveryAdminEndpoint_NoToken401_DeviceToken403(string method, string path)
+    {
+        var anonymous = await _app.ClientWith(null).SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var device = await _device.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, device.StatusCode);
+        Assert.Equal("error", (await device.Json()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Sessions_FilteredByStatusDeviceUserAndTime_Paged()
+    {
+        var device = SyncData.NewId("adm");
+        var other = SyncData.NewId("adm-other");
+        var done = await CompleteSync(device, SyncData.Records(20));
+        var open1 = await OpenSync(device);
+        var open2 = await OpenSync(device, user: "jane");
+        await OpenSync(other);
+
+        var open = await Data($"/api/v1/admin/sessions?status=open&device_id={device}");
+        var completed = await Data($"/api/v1/admin/sessions?status=completed&device_id={device}");
+        var jane = await Data($"/api/v1/admin/sessions?user_name=jane&device_id={device}");
+        var future = await Data($"/api/v1/admin/sessions?device_id={device}&from={DateTime.UtcNow.AddHours(1):O}");
+        var page2 = await Data($"/api/v1/admin/sessions?device_id={device}&page=2&page_size=2");
+
+        Assert.Equal([open1, open2], open.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("sync_id").GetString()).Order());
+        Assert.Equal(done, completed.GetProperty("items")[0].GetProperty("sync_id").GetString());
+        Assert.Equal(2, completed.GetProperty("items")[0].GetProperty("received_parts").GetInt32());
+        Assert.Equal(open2, jane.GetProperty("items").EnumerateArray().Single().GetProperty("sync_id").GetString());
+        Assert.Equal(0, future.GetProperty("total").GetInt32());
+        Assert.Equal((3, 1), (page2.GetProperty("total").GetInt32(), page2.GetProperty("items").GetArrayLength()));
+
+        var bad = await _admin.GetAsync("/api/v1/admin/sessions?status=paused&page_size=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Json()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("status", out _) && errors.TryGetProperty("page_size", out _));
+    }
+
+    [Fact]
+    public async Task Session_WithParts_AndAbort_PartsGoneLaterParts409_Audited()
+    {
+        var device = SyncData.NewId("abort");
+        var syncId = await OpenSync(device);
+
+        var session = await Data($"/api/v1/admin/sessions/{syncId}");
+        Assert.StartsWith("sha256:", session.GetProperty("parts")[0].GetProperty("checksum").GetString());
+
+        var aborted = await _admin.PostAsync($"/api/v1/admin/sessions/{syncId}/abort", null);
+        Assert.Equal("aborted", (await aborted.Json()).GetProperty("data").GetProperty("sync_status").GetString());
+        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", syncId));
+
+        var late = await _device.PostPart(SyncData.Part(syncId, device, 2, 3, SyncData.Records(5, SyncData.Start + 60_000)));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("aborted", (await late.Json()).GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await _admin.PostAsync($"/api/v1/admin/sessions/{syncId}/abort", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.PostAsync("/api/v1/admin/sessions/nothing-here/abort", null)).StatusCode);
+
+        await Eventually.True(
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = $p", syncId) == 1,
+            TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Records_InTimestampOrder_KeysetPagesJoinUpExactly_RangeAndBadInput()
+    {
+        var device = SyncData.NewId("rec");
+        await CompleteSync(device, SyncData.Records(30, SyncData.Start + 100_000));
+        await CompleteSync(device, SyncData.Records(30, SyncData.Start)); // older records, later
+
+        var seen = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Data($"/api/v1/admin/devices/{device}/records?type=location&limit=7{(cursor is null ? "" : "&after=" + Uri.EscapeDataString(cursor))}");
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("timestamp").GetInt64()));
+            cursor = page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+
+        var stored = StoredLogs.RecordsOf(_app.DataDirectory, device).Where(r => r.Type == "location").Select(r => r.Timestamp).ToList();
+        Assert.Equal(stored.Order(), seen);
+        Assert.Equal(54, seen.Count);
+        Assert.Equal(8, pages);
+
+        var ranged = await Data($"/api/v1/admin/devices/{device}/records?type=driving&from={SyncData.Start}&to={SyncData.Start + 20_000}");
+        Assert.All(ranged.GetProperty("items").EnumerateArray(), r =>
+        {
+            Assert.InRange(r.GetProperty("timestamp").GetInt64(), SyncData.Start, SyncData.Start + 19_999);
+            Assert.Equal("driving", r.GetProperty("record").GetProperty("type").GetString());
+        });
+        Assert.Equal(2, ranged.GetProperty("items").GetArrayLength());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?type=weather")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?type=location&after=bm9wZQ==")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DailyCounts_ByTypeAndDate_ForADeviceAndRange()
+    {
+        var device = SyncData.NewId("daily");
+        var nextDay = SyncData.Start + 86_400_000;
+        await CompleteSync(device, SyncData.Records(20));
+        await CompleteSync(device, SyncData.Records(10, nextDay));
+
+        var all = await Data($"/api/v1/admin/stats/daily?device_id={device}");
+        var second = await Data($"/api/v1/admin/stats/daily?device_id={device}&type=location&from={SyncData.Date(nextDay)}&to={SyncData.Date(nextDay)}");
+
+        var counts = all.EnumerateArray().Select(c => (c.GetProperty("date").GetString(), c.GetProperty("type").GetString(), c.GetProperty("records").GetInt32())).ToList();
+        Assert.Equal(
+            [(SyncData.Date(SyncData.Start), "driving", 2), (SyncData.Date(SyncData.Start), "location", 18), (SyncData.Date(nextDay), "driving", 1), (SyncData.Date(nextDay), "location", 9)],
+            counts);
+        Assert.Equal((9, 1), (second.EnumerateArray().Single().GetProperty("records").GetInt32(), second[0].GetProperty("devices").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Audit_FilteredByOutcomeDeviceToken_PagedNewestFirst()
+    {
+        var device = SyncData.NewId("aud");
+        await CompleteSync(device, SyncData.Records(30));
+        await _device.PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, [SyncData.Location(SyncData.Start, latitude: 99)]));
+        await Eventually.True(
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE device_id = $p", device) == 4,
+            TimeSpan.FromSeconds(10));
+
+        var rejected = await Data($"/api/v1/admin/audit?device_id={device}&outcome=rejected");
+        var byToken = await Data($"/api/v1/admin/audit?device_id={device}&token_name=test-device&limit=2");
+        var older = await Data($"/api/v1/admin/audit?device_id={device}&limit=2&before={byToken.GetProperty("next_before").GetInt64()}");
+
+        var only = rejected.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal((400, "test-device"), (only.GetProperty("status").GetInt32(), only.GetProperty("token_name").GetString()));
+        Assert.Contains("latitude", only.GetProperty("reason").GetString());
+        Assert.Equal(["rejected", "completed"], byToken.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()));
+        Assert.Equal(["stored", "stored"], older.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync("/api/v1/admin/audit?outcome=exploded")).StatusCode);
+    }
+}
