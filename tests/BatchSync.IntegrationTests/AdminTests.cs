@@ -51,6 +51,8 @@ public sealed class AdminTests : IDisposable
     [InlineData("POST", "/api/v1/admin/sessions/x/abort")]
     [InlineData("GET", "/api/v1/admin/devices/d/records?type=location")]
     [InlineData("GET", "/api/v1/admin/stats/daily")]
+    [InlineData("GET", "/api/v1/admin/devices")]
+    [InlineData("GET", "/api/v1/admin/devices/d/records?type=location&format=csv")]
     [InlineData("GET", "/api/v1/admin/audit")]
     public async Task EveryAdminEndpoint_NoToken401_DeviceToken403(string method, string path)
     {
@@ -189,5 +191,46 @@ public sealed class AdminTests : IDisposable
         Assert.Equal(["rejected", "completed"], byToken.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()));
         Assert.Equal(["stored", "stored"], older.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()));
         Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync("/api/v1/admin/audit?outcome=exploded")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Devices_LastPositionAndLastSync()
+    {
+        var device = SyncData.NewId("dev");
+        await CompleteSync(device, SyncData.Records(10));
+        var open = await OpenSync(device);
+
+        var devices = await Data("/api/v1/admin/devices?page_size=500");
+
+        var mine = devices.GetProperty("items").EnumerateArray().Single(d => d.GetProperty("device_id").GetString() == device);
+        var position = mine.GetProperty("last_position");
+        Assert.Equal(SyncData.Start + 8_000, position.GetProperty("timestamp").GetInt64());
+        Assert.Equal(32.0 + (8 * 1e-5), position.GetProperty("latitude").GetDouble(), 9);
+        Assert.Equal((open, "open"), (mine.GetProperty("last_sync").GetProperty("sync_id").GetString(), mine.GetProperty("last_sync").GetProperty("sync_status").GetString()));
+    }
+
+    [Fact]
+    public async Task Records_ExportedAsCsvGeoJsonAndGpx_WholeRangeInOrder()
+    {
+        var device = SyncData.NewId("exp");
+        await CompleteSync(device, SyncData.Records(40));
+
+        var csv = (await (await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?type=location&format=csv")).Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        var geo = await (await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?type=driving&format=geojson")).Json();
+        var gpxResponse = await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?type=location&format=gpx");
+        var gpx = System.Xml.Linq.XDocument.Parse(await gpxResponse.Content.ReadAsStringAsync());
+
+        Assert.StartsWith("timestamp,time,log_date,sync_id,user_name,latitude,longitude", csv[0]);
+        Assert.Equal(37, csv.Length);
+        Assert.StartsWith($"{SyncData.Start},2023-09-07T21:50:56.789Z,2023-09-07,", csv[1]);
+        Assert.Equal("FeatureCollection", geo.GetProperty("type").GetString());
+        var feature = geo.GetProperty("features")[0];
+        Assert.Equal([34.7828, 32.0863], feature.GetProperty("geometry").GetProperty("coordinates").EnumerateArray().Select(c => c.GetDouble()));
+        Assert.Equal("event_9", feature.GetProperty("properties").GetProperty("event_type").GetString());
+        Assert.Equal("application/gpx+xml", gpxResponse.Content.Headers.ContentType?.MediaType);
+        var points = gpx.Descendants().Where(e => e.Name.LocalName == "trkpt").ToList();
+        Assert.Equal(36, points.Count);
+        Assert.Equal("32", points[0].Attribute("lat")!.Value);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?format=xlsx")).StatusCode);
     }
 }

@@ -1,5 +1,6 @@
 using BatchSync.Api.Auth;
 using BatchSync.Api.ErrorHandling;
+using BatchSync.Api.Export;
 using BatchSync.Api.OpenApi;
 using BatchSync.Application.Admin;
 using BatchSync.Application.Sync.GetSyncSession;
@@ -41,10 +42,20 @@ internal static class AdminEndpoints
             .ProducesErrors(401, 403, 404, 409, 429)
             .WithMetadata(Examples.AdminAbort);
 
+        admin.MapGet("/devices", DevicesAsync)
+            .WithName("AdminDevices")
+            .WithSummary("Devices, each with its last known position and last sync")
+            .Produces<AdminResponse<Page<DeviceDto>>>()
+            .ProducesErrors(400, 401, 403, 429)
+            .WithMetadata(Examples.AdminDevices);
+
         admin.MapGet("/devices/{device_id}/records", RecordsAsync)
             .WithName("AdminDeviceRecords")
-            .WithSummary("A device's records of one type, in timestamp order, keyset-paged")
-            .WithDescription("`from`/`to` are Unix milliseconds (to excluded); pass `next_cursor` as `after` for the next page.")
+            .WithSummary("A device's records of one type, in timestamp order, keyset-paged; or exported as CSV, GeoJSON or GPX")
+            .WithDescription(
+                "`from`/`to` are Unix milliseconds (to excluded); pass `next_cursor` as `after` for the next page. " +
+                "`format=csv|geojson|gpx` streams the whole range instead (GPX: location records as a track, " +
+                "driving events as waypoints).")
             .Produces<AdminResponse<RecordPage>>()
             .ProducesErrors(400, 401, 403, 429)
             .WithMetadata(Examples.AdminRecords);
@@ -86,7 +97,7 @@ internal static class AdminEndpoints
     private static Task<IResult> AbortSessionAsync(HttpContext http, ISender sender, string sync_id, CancellationToken cancellationToken) =>
         Answer(http, sender.Send(new AbortSessionCommand(sync_id, http.User.Identity?.Name), cancellationToken));
 
-    private static Task<IResult> RecordsAsync(
+    private static async Task<IResult> RecordsAsync(
         HttpContext http,
         ISender sender,
         string device_id,
@@ -95,8 +106,64 @@ internal static class AdminEndpoints
         [FromQuery] long? to,
         [FromQuery] string? after,
         [FromQuery] int? limit,
+        [FromQuery] string? format,
+        CancellationToken cancellationToken)
+    {
+        var query = new DeviceRecordsQuery(device_id, type ?? "location", from, to, after, limit ?? 500);
+        if (format is null or "json")
+        {
+            return await Answer(http, sender.Send(query, cancellationToken));
+        }
+
+        if (!RecordExport.Formats.Contains(format))
+        {
+            return ApiErrors.Envelope(http, StatusCodes.Status400BadRequest, "Validation failed",
+                new Dictionary<string, string[]> { ["format"] = [$"must be one of {string.Join(", ", RecordExport.Formats)}"] });
+        }
+
+        // An export is the whole range: page after page, written as read.
+        var first = await sender.Send(query with { Limit = 5000 }, cancellationToken);
+        if (!first.IsSuccess)
+        {
+            return ApiErrors.From(http, first.Error!);
+        }
+
+        return Results.Stream(
+            body => RecordExport.WriteAsync(body, format, query.Type, Pages(sender, query with { Limit = 5000 }, first.Value, cancellationToken), cancellationToken),
+            RecordExport.ContentType(format),
+            $"{device_id}-{query.Type}.{format}");
+    }
+
+    private static async IAsyncEnumerable<RecordDto> Pages(
+        ISender sender,
+        DeviceRecordsQuery query,
+        RecordPage page,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            foreach (var record in page.Items)
+            {
+                yield return record;
+            }
+
+            if (page.NextCursor is null)
+            {
+                yield break;
+            }
+
+            var next = await sender.Send(query with { After = page.NextCursor }, cancellationToken);
+            page = next.Value;
+        }
+    }
+
+    private static Task<IResult> DevicesAsync(
+        HttpContext http,
+        ISender sender,
+        [FromQuery] int? page,
+        [FromQuery(Name = "page_size")] int? pageSize,
         CancellationToken cancellationToken) =>
-        Answer(http, sender.Send(new DeviceRecordsQuery(device_id, type ?? "location", from, to, after, limit ?? 500), cancellationToken));
+        Answer(http, sender.Send(new ListDevicesQuery(page ?? 1, pageSize ?? 100), cancellationToken));
 
     private static Task<IResult> DailyAsync(
         HttpContext http,

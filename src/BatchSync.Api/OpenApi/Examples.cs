@@ -110,4 +110,13 @@ internal static class Examples
             [401] = Unauthorized,
             [403] = AdminForbidden,
         });
+
+    public static readonly ExamplesMetadata AdminDevices = new(
+        null,
+        new Dictionary<int, string>
+        {
+            [200] = """{"status":"success","data":{"items":[{"device_id":"device123","last_position":{"timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0},"last_sync":{"sync_id":"device123_1694123456789_k3j4h5","sync_status":"completed","updated_at":"2023-09-07T21:51:02.12Z"}}],"page_number":1,"page_size":100,"total":1},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [401] = Unauthorized,
+            [403] = AdminForbidden,
+        });
 }

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using BatchSync.Application.Admin;
+
+namespace BatchSync.Api.Export;
+
+/// <summary>
+/// A device's records written out as CSV, GeoJSON or GPX, page after page as they are read, so an
+/// export of a year is never held in memory whole.
+/// </summary>
+internal static class RecordExport
+{
+    public static readonly string[] Formats = ["json", "csv", "geojson", "gpx"];
+
+    private static readonly string[] LocationColumns =
+        ["latitude", "longitude", "accuracy", "altitude", "speed", "bearing", "battery_level", "network_type", "provider"];
+
+    private static readonly string[] DrivingColumns = ["event_type", "latitude", "longitude", "accuracy", "speed", "bearing"];
+
+    public static string ContentType(string format) => format switch
+    {
+        "csv" => "text/csv; charset=utf-8",
+        "geojson" => "application/geo+json",
+        _ => "application/gpx+xml",
+    };
+
+    /// <summary>Writes every record <paramref name="records"/> yields, in the given format.</summary>
+    public static async Task WriteAsync(Stream body, string format, string type, IAsyncEnumerable<RecordDto> records, CancellationToken cancellationToken)
+    {
+        await using var text = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        switch (format)
+        {
+            case "csv":
+                var columns = type == "location" ? LocationColumns : DrivingColumns;
+                await text.WriteLineAsync("timestamp,time,log_date,sync_id,user_name," + string.Join(',', columns));
+                await foreach (var r in records.WithCancellation(cancellationToken))
+                {
+                    var cells = new List<string> { Num(r.Timestamp), Time(r.Timestamp), r.LogDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Csv(r.SyncId), Csv(r.UserName) };
+                    cells.AddRange(columns.Select(c => Csv(Field(r.Record, c))));
+                    await text.WriteLineAsync(string.Join(',', cells));
+                }
+
+                break;
+            case "geojson":
+                await text.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
+                var first = true;
+                await foreach (var r in records.WithCancellation(cancellationToken))
+                {
+                    var (lat, lon) = Coordinates(r.Record);
+                    var geometry = lat is null || lon is null
+                        ? "null"
+                        : $"{{\"type\":\"Point\",\"coordinates\":[{Num(lon.Value)},{Num(lat.Value)}]}}";
+                    await text.WriteAsync($"{(first ? "" : ",")}{{\"type\":\"Feature\",\"geometry\":{geometry},\"properties\":{r.Record.GetRawText()}}}");
+                    first = false;
+                }
+
+                await text.WriteAsync("]}");
+                break;
+            default:
+                await WriteGpxAsync(text, type, records, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Location records as one track; driving events (with a position) as waypoints named by event.</summary>
+    private static async Task WriteGpxAsync(StreamWriter text, string type, IAsyncEnumerable<RecordDto> records, CancellationToken cancellationToken)
+    {
+        await using var xml = XmlWriter.Create(text, new XmlWriterSettings { Async = true, Indent = false, Encoding = new UTF8Encoding(false) });
+        await xml.WriteStartDocumentAsync();
+        xml.WriteStartElement("gpx", "http://www.topografix.com/GPX/1/1");
+        xml.WriteAttributeString("version", "1.1");
+        xml.WriteAttributeString("creator", "BatchSync");
+        if (type == "location")
+        {
+            xml.WriteStartElement("trk");
+            xml.WriteStartElement("trkseg");
+        }
+
+        await foreach (var r in records.WithCancellation(cancellationToken))
+        {
+            var (lat, lon) = Coordinates(r.Record);
+            if (lat is null || lon is null)
+            {
+                continue;
+            }
+
+            xml.WriteStartElement(type == "location" ? "trkpt" : "wpt");
+            xml.WriteAttributeString("lat", Num(lat.Value));
+            xml.WriteAttributeString("lon", Num(lon.Value));
+            if (type == "location" && Field(r.Record, "altitude") is { Length: > 0 } altitude)
+            {
+                xml.WriteElementString("ele", altitude);
+            }
+
+            xml.WriteElementString("time", Time(r.Timestamp));
+            if (type == "driving")
+            {
+                xml.WriteElementString("name", Field(r.Record, "event_type"));
+            }
+
+            await xml.WriteEndElementAsync();
+        }
+
+        await xml.WriteEndDocumentAsync();
+    }
+
+    private static (double? Latitude, double? Longitude) Coordinates(JsonElement record)
+    {
+        var source = record.TryGetProperty("location", out var location) && location.ValueKind == JsonValueKind.Object ? location : record;
+        return (Number(source, "latitude"), Number(source, "longitude"));
+    }
+
+    private static double? Number(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    /// <summary>A field as text; for driving records, latitude/longitude/accuracy come from <c>location</c>.</summary>
+    private static string Field(JsonElement record, string name)
+    {
+        var source = record;
+        if (name is "latitude" or "longitude" or "accuracy" &&
+            !record.TryGetProperty(name, out _) &&
+            record.TryGetProperty("location", out var location) && location.ValueKind == JsonValueKind.Object)
+        {
+            source = location;
+        }
+
+        return !source.TryGetProperty(name, out var value) ? ""
+            : value.ValueKind == JsonValueKind.String ? value.GetString() ?? ""
+            : value.ValueKind is JsonValueKind.Null or JsonValueKind.Object or JsonValueKind.Array ? ""
+            : value.GetRawText();
+    }
+
+    private static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") < 0 && !value.StartsWith('=') && !value.StartsWith('+') && !value.StartsWith('-') && !value.StartsWith('@')
+            ? value
+            : "\"" + (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !double.TryParse(value, CultureInfo.InvariantCulture, out _) ? "'" : "") + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(long timestamp) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,63 @@
+using BatchSync.Application.Abstractions;
+using BatchSync.Application.Behaviors;
+using BatchSync.Domain.Common;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace BatchSync.Application.Admin;
+
+public sealed record PositionDto(long Timestamp, double Latitude, double Longitude, double? Accuracy);
+
+public sealed record LastSyncDto(string SyncId, string SyncStatus, DateTime UpdatedAt);
+
+/// <summary>A device the server knows, with where it last was and its latest sync.</summary>
+public sealed record DeviceDto(string DeviceId, PositionDto? LastPosition, LastSyncDto? LastSync);
+
+/// <summary>Every device with records or sessions, by id, paged.</summary>
+public sealed record ListDevicesQuery(int PageNumber = 1, int PageSize = 100) : IQuery<Result<Page<DeviceDto>>>, IValidated;
+
+internal sealed class ListDevicesQueryValidator : AbstractValidator<ListDevicesQuery>
+{
+    public ListDevicesQueryValidator()
+    {
+        RuleFor(q => q.PageNumber).GreaterThanOrEqualTo(1).WithMessage("must be at least 1").OverridePropertyName("page");
+        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("must be between 1 and 500").OverridePropertyName("page_size");
+    }
+}
+
+internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHandler<ListDevicesQuery, Result<Page<DeviceDto>>>
+{
+    public async ValueTask<Result<Page<DeviceDto>>> Handle(ListDevicesQuery query, CancellationToken cancellationToken)
+    {
+        var ids = db.LocationLogs.Select(r => r.DeviceId)
+            .Union(db.DrivingLogs.Select(r => r.DeviceId))
+            .Union(db.SyncSessions.Select(s => s.DeviceId));
+        var total = await ids.CountAsync(cancellationToken);
+        var page = await ids.OrderBy(id => id)
+            .Skip((query.PageNumber - 1) * query.PageSize)
+            .Take(query.PageSize)
+            .ToListAsync(cancellationToken);
+
+        var devices = new List<DeviceDto>(page.Count);
+        foreach (var id in page)
+        {
+            var position = await db.LocationLogs.AsNoTracking()
+                .Where(r => r.DeviceId == id)
+                .OrderByDescending(r => r.Timestamp).ThenByDescending(r => r.Id)
+                .Select(r => new PositionDto(r.Timestamp, r.Latitude, r.Longitude, r.Accuracy))
+                .FirstOrDefaultAsync(cancellationToken);
+            var sync = await db.SyncSessions.AsNoTracking()
+                .Where(s => s.DeviceId == id)
+                .OrderByDescending(s => s.UpdatedAt)
+                .Select(s => new { s.SyncId, s.Status, s.UpdatedAt })
+                .FirstOrDefaultAsync(cancellationToken);
+            devices.Add(new DeviceDto(
+                id,
+                position,
+                sync is null ? null : new LastSyncDto(sync.SyncId, sync.Status.ToString().ToLowerInvariant(), sync.UpdatedAt)));
+        }
+
+        return new Page<DeviceDto>(devices, query.PageNumber, query.PageSize, total);
+    }
+}
