@@ -30,6 +30,31 @@ public class ApiSurfaceTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.True(doc.GetProperty("components").GetProperty("schemas").GetProperty("UploadPartResponseBody").GetProperty("properties").TryGetProperty("processing_results", out _));
     }
 
+    [Fact]
+    public async Task Swagger_EveryApiCallHasA200ExampleAndEveryAdminCallIsListed()
+    {
+        var doc = JsonDocument.Parse(await app.ClientWith(null).GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+        var missing = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var ok = operation.Value.GetProperty("responses").GetProperty("200");
+                if (!ok.TryGetProperty("content", out var content) || !content.GetProperty("application/json").TryGetProperty("example", out _))
+                {
+                    missing.Add($"{operation.Name} {path.Name}");
+                }
+            }
+        }
+
+        Assert.Empty(missing);
+        var admin = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/api/v1/admin", StringComparison.Ordinal)).Order();
+        Assert.Equal(
+            ["/api/v1/admin/audit", "/api/v1/admin/devices", "/api/v1/admin/devices/{device_id}/records", "/api/v1/admin/sessions",
+             "/api/v1/admin/sessions/{sync_id}", "/api/v1/admin/sessions/{sync_id}/abort", "/api/v1/admin/stats/daily"],
+            admin);
+    }
+
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
