@@ -30,6 +30,7 @@ public static class DependencyInjection
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, WireJsonContext.Default);
         });
+        services.AddRequestDecompression();
         services.AddExceptionHandler<GlobalExceptionHandler>();
         services.AddProblemDetails();
         services.AddSwagger();
@@ -59,6 +60,9 @@ public static class DependencyInjection
             o.SwaggerEndpoint("/swagger/v1/swagger.json", "BatchSync v1");
             o.DocumentTitle = "BatchSync API";
         });
+        // Bodies may come gzip, br or deflate; RFC 9530 digests are checked against the bytes as sent.
+        app.Use(Endpoints.EncodedBodyDigest.Middleware);
+        app.UseRequestDecompression();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -51,6 +51,12 @@ internal static class BatchSyncEndpoints
             return ApiErrors.Envelope(http, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
         }
 
+        var encoding = http.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length > 0 && !SupportedEncodings.Contains(encoding.Trim().ToLowerInvariant()))
+        {
+            return ApiErrors.Envelope(http, StatusCodes.Status415UnsupportedMediaType, "Content-Encoding must be gzip, br or deflate, or none");
+        }
+
         var limit = options.Value.Limits.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit)
         {
@@ -63,13 +69,14 @@ internal static class BatchSyncEndpoints
             return TooLarge(http, limit);
         }
 
+        var header = http.Request.Headers[ContentDigest.HeaderName].ToString();
+        var digest = http.Features.Get<EncodedBodyDigest>() is { } encoded
+            ? ContentDigest.Verify(header, await encoded.FinishAsync(limit, cancellationToken))
+            : ContentDigest.Verify(header, body.Value);
         UploadBatchPartCommand command;
         try
         {
-            command = BatchPartReader.Read(
-                body.Value,
-                BearerTokenHandler.CallerOf(http.User),
-                http.Request.Headers[ContentDigest.HeaderName].ToString());
+            command = BatchPartReader.Read(body.Value, BearerTokenHandler.CallerOf(http.User), digest);
         }
         catch (JsonException e)
         {
@@ -111,6 +118,8 @@ internal static class BatchSyncEndpoints
                 http.TraceIdentifier),
             WireJsonContext.Default.UploadPartResponseBody);
     }
+
+    private static readonly string[] SupportedEncodings = ["gzip", "br", "deflate", "identity"];
 
     private static bool IsJson(string? contentType) =>
         contentType is not null &&

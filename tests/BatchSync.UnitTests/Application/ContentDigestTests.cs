@@ -18,13 +18,13 @@ public class ContentDigestTests
     [InlineData("sha-256=:not base64!:", DigestCheck.Malformed)]
     [InlineData("sha-256=:AAAA:", DigestCheck.Mismatch)]
     public void Verify_HeaderForms(string? header, DigestCheck expected) =>
-        Assert.Equal(expected, ContentDigest.Verify(header, Body));
+        Assert.Equal(expected, ContentDigest.Verify(header, (ReadOnlyMemory<byte>)Body));
 
     [Fact]
     public void Verify_EverySupportedAlgorithmChecked_UnknownOnesAndParametersIgnored()
     {
-        Assert.Equal(DigestCheck.Verified, ContentDigest.Verify($"sha-256=:{Sha256}:", Body));
-        Assert.Equal(DigestCheck.Verified, ContentDigest.Verify($"unixsum=:AAAA:, SHA-512=:{Sha512}:;x=1 , sha-256=:{Sha256}:", Body));
-        Assert.Equal(DigestCheck.Mismatch, ContentDigest.Verify($"sha-512=:{Sha512}:, sha-256=:{Sha512}:", Body));
+        Assert.Equal(DigestCheck.Verified, ContentDigest.Verify($"sha-256=:{Sha256}:", (ReadOnlyMemory<byte>)Body));
+        Assert.Equal(DigestCheck.Verified, ContentDigest.Verify($"unixsum=:AAAA:, SHA-512=:{Sha512}:;x=1 , sha-256=:{Sha256}:", (ReadOnlyMemory<byte>)Body));
+        Assert.Equal(DigestCheck.Mismatch, ContentDigest.Verify($"sha-512=:{Sha512}:, sha-256=:{Sha512}:", (ReadOnlyMemory<byte>)Body));
     }
 }

@@ -25,13 +25,13 @@ public static class BatchPartReader
 
     /// <param name="body">The request body, as received.</param>
     /// <param name="caller">Who sent it.</param>
-    /// <param name="contentDigest">The <c>Content-Digest</c> header, if any.</param>
+    /// <param name="digest">What the <c>Content-Digest</c> header, if any, said about the body.</param>
     /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
-    public static UploadBatchPartCommand Read(ReadOnlyMemory<byte> body, Caller caller, string? contentDigest = null)
+    public static UploadBatchPartCommand Read(ReadOnlyMemory<byte> body, Caller caller, DigestCheck digest = DigestCheck.Absent)
     {
         try
         {
-            return ReadDocument(body, caller, contentDigest);
+            return ReadDocument(body, caller, digest);
         }
         catch (InvalidOperationException e)
         {
@@ -40,9 +40,8 @@ public static class BatchPartReader
         }
     }
 
-    private static UploadBatchPartCommand ReadDocument(ReadOnlyMemory<byte> body, Caller caller, string? contentDigest)
+    private static UploadBatchPartCommand ReadDocument(ReadOnlyMemory<byte> body, Caller caller, DigestCheck digest)
     {
-        var digest = ContentDigest.Verify(contentDigest, body.Span);
         using var document = JsonDocument.Parse(body, DocumentOptions);
         var root = document.RootElement;
         var errors = new Dictionary<string, string[]>();

@@ -27,7 +27,25 @@ public static class ContentDigest
 {
     public const string HeaderName = "Content-Digest";
 
-    public static DigestCheck Verify(string? header, ReadOnlySpan<byte> body)
+    /// <summary>The algorithms checked, as RFC 9530 names them.</summary>
+    public static readonly string[] Algorithms = ["sha-256", "sha-512"];
+
+    /// <summary>Checks the header against the body as received.</summary>
+    public static DigestCheck Verify(string? header, ReadOnlyMemory<byte> body) =>
+        Verify(header, algorithm => Hash(algorithm, body.Span));
+
+    /// <summary>Checks the header against digests already computed (of a body as it came, before decoding).</summary>
+    public static DigestCheck Verify(string? header, IReadOnlyDictionary<string, byte[]> digests) =>
+        Verify(header, algorithm => digests.GetValueOrDefault(algorithm));
+
+    public static byte[]? Hash(string algorithm, ReadOnlySpan<byte> content) => algorithm switch
+    {
+        "sha-256" => SHA256.HashData(content),
+        "sha-512" => SHA512.HashData(content),
+        _ => null,
+    };
+
+    private static DigestCheck Verify(string? header, Func<string, byte[]?> digestOf)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -67,12 +85,7 @@ public static class ContentDigest
                 return DigestCheck.Malformed;
             }
 
-            byte[]? actual = algorithm switch
-            {
-                "sha-256" => SHA256.HashData(body),
-                "sha-512" => SHA512.HashData(body),
-                _ => null,
-            };
+            var actual = Algorithms.Contains(algorithm) ? digestOf(algorithm) : null;
             if (actual is null)
             {
                 continue;
