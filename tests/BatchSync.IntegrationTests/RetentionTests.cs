@@ -40,12 +40,12 @@ public sealed class RetentionTests : IDisposable
         var staleParts = SyncData.Parts(stale, device, SyncData.Records(30), 10);
         var busy = SyncData.NewId(device);
         var busyParts = SyncData.Parts(busy, device, SyncData.Records(30, SyncData.Start + 3_600_000), 10);
-        (await _client.PostPart(staleParts[0])).EnsureSuccessStatusCode();
-        (await _client.PostPart(staleParts[2])).EnsureSuccessStatusCode();
-        (await _client.PostPart(busyParts[0])).EnsureSuccessStatusCode();
+        await _client.PostPart(staleParts[0]).Ok();
+        await _client.PostPart(staleParts[2]).Ok();
+        await _client.PostPart(busyParts[0]).Ok();
 
         _time.Advance(TimeSpan.FromHours(23));
-        (await _client.PostPart(busyParts[1])).EnsureSuccessStatusCode();
+        await _client.PostPart(busyParts[1]).Ok();
         _time.Advance(TimeSpan.FromHours(2));
 
         await Eventually.True(async () => await StatusOf(stale) == "expired", TimeSpan.FromSeconds(10), "the sweep runs on the moved clock");
@@ -65,7 +65,7 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal("open", reopened.GetProperty("sync_status").GetString());
         Assert.Equal([1, 3], reopened.GetProperty("missing_parts").EnumerateArray().Select(p => p.GetInt32()));
 
-        (await _client.PostPart(staleParts[0])).EnsureSuccessStatusCode();
+        await _client.PostPart(staleParts[0]).Ok();
         var done = await (await _client.PostPart(staleParts[2])).Json();
         Assert.True(done.GetProperty("sync_complete").GetBoolean());
         Assert.Equal(27L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE sync_id = $p", stale));
@@ -79,7 +79,7 @@ public sealed class RetentionTests : IDisposable
         var parts = SyncData.Parts(syncId, device, SyncData.Records(20), 10);
         foreach (var part in parts)
         {
-            (await _client.PostPart(part)).EnsureSuccessStatusCode();
+            await _client.PostPart(part).Ok();
         }
 
         _time.Advance(TimeSpan.FromDays(29));
@@ -95,7 +95,7 @@ public sealed class RetentionTests : IDisposable
         // Sent again after that, the sync is a new session whose records are all known: none is stored twice.
         foreach (var part in parts)
         {
-            (await _client.PostPart(part)).EnsureSuccessStatusCode();
+            await _client.PostPart(part).Ok();
         }
 
         Assert.Equal("completed", await StatusOf(syncId));

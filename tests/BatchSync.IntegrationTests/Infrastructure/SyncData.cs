@@ -70,6 +70,14 @@ public static class SyncData
     public static Task<HttpResponseMessage> PostPart(this HttpClient client, string body, string path = "/batch-sync.php") =>
         client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
+    /// <summary>Like EnsureSuccessStatusCode, but a failure shows the answer's body.</summary>
+    public static async Task<HttpResponseMessage> Ok(this Task<HttpResponseMessage> pending)
+    {
+        var response = await pending;
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
     public static async Task<JsonElement> Json(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
 
