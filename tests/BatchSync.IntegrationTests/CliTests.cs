@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using BatchSync.Cli;
+using BatchSync.IntegrationTests.Infrastructure;
+using BatchSync.Testing;
+using Spectre.Console;
+
+namespace BatchSync.IntegrationTests;
+
+/// <summary>The <c>batchsync</c> tool against the server process, over TCP.</summary>
+public sealed class CliTests : IDisposable
+{
+    private const string DeviceToken = "cli-device-token";
+    private const string AdminToken = "cli-admin-token";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "batchsync-tests", "cli-" + Guid.NewGuid().ToString("N"));
+    private readonly ServerProcess _server;
+
+    public CliTests()
+    {
+        Directory.CreateDirectory(_folder);
+        _server = ServerProcess.Start(
+            Path.Combine(AppContext.BaseDirectory, "BatchSync.Api.dll"),
+            Path.Combine(_folder, "data"),
+            new Dictionary<string, string> { ["cli-device"] = DeviceToken },
+            new Dictionary<string, string>
+            {
+                ["BatchSync:Auth:Tokens:1:Name"] = "cli-admin",
+                ["BatchSync:Auth:Tokens:1:Role"] = "admin",
+                ["BatchSync:Auth:Tokens:1:Devices:0"] = "*",
+                ["BatchSync:Auth:Tokens:1:Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken))),
+            },
+            _ => { });
+        using var probe = new HttpClient();
+        _server.WaitReadyAsync(probe).GetAwaiter().GetResult();
+    }
+
+    private string Data => Path.Combine(_folder, "data");
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            Interactive = InteractionSupport.No,
+        });
+        var code = await BatchSyncCli.RunAsync(args, console, name => environment?.GetValueOrDefault(name));
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task Send_NdjsonCsvAndGpx_Delivered_StatusShowsTheParts()
+    {
+        var ndjson = Path.Combine(_folder, "records.ndjson");
+        var records = SyncData.Records(150);
+        await File.WriteAllLinesAsync(ndjson, records.Select(r => r.ToJsonString()));
+        var csv = Path.Combine(_folder, "fixes.csv");
+        await File.WriteAllTextAsync(csv, $"type,timestamp,latitude,longitude,accuracy,provider\nlocation,{SyncData.Start + 500_000},32.1,34.8,5,gps\nlocation,{SyncData.Start + 501_000},32.2,34.9,,gps\n");
+        var gpx = Path.Combine(_folder, "track.gpx");
+        await File.WriteAllTextAsync(gpx, """
+            <gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1"><trk><trkseg>
+            <trkpt lat="32.3" lon="34.7"><ele>12.5</ele><time>2023-09-08T08:00:00Z</time></trkpt>
+            <trkpt lat="32.31" lon="34.71"><time>2023-09-08T08:00:10Z</time></trkpt>
+            </trkseg></trk></gpx>
+            """);
+        var environment = new Dictionary<string, string> { ["BATCHSYNC_URL"] = _server.BaseUrl.ToString(), ["BATCHSYNC_TOKEN"] = DeviceToken };
+        var device = SyncData.NewId("cli");
+        var store = Path.Combine(_folder, "store.db");
+
+        var (sent, sendOutput) = await Run(environment, "send", ndjson, "--device", device, "--store", store);
+        var (csvCode, _) = await Run(null, "send", csv, "--device", device, "--store", store, "--url", _server.BaseUrl.ToString(), "--token", DeviceToken);
+        var (gpxCode, _) = await Run(environment, "send", gpx, "--device", device, "--store", store);
+
+        Assert.True(sent == 0, sendOutput);
+        Assert.Equal((0, 0), (csvCode, gpxCode));
+        Assert.Contains("Delivered 150 records", sendOutput);
+        var expected = records.Concat([SyncData.Location(SyncData.Start + 500_000), SyncData.Location(SyncData.Start + 501_000)]).ToList();
+        expected.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "location", ["timestamp"] = DateTimeOffset.Parse("2023-09-08T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() });
+        expected.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "location", ["timestamp"] = DateTimeOffset.Parse("2023-09-08T08:00:10Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() });
+        StoredLogs.AssertExactlyOnce(Data, device, expected);
+
+        var syncId = System.Text.RegularExpressions.Regex.Match(sendOutput, $"{device}_\\d+_[0-9a-f]+").Value;
+        var (statusCode, status) = await Run(environment, "status", syncId);
+        Assert.True(statusCode == 0, status);
+        Assert.Contains("completed", status);
+        Assert.Contains("sha256:", status);
+        Assert.Equal(1, (await Run(environment, "status", "no-such-sync")).Code);
+    }
+
+    [Fact]
+    public async Task Simulate_FlakyNetworkAndOfflineGaps_EveryRecordOnce_ExitZero()
+    {
+        var (code, output) = await Run(null, "simulate", "--devices", "2", "--hours", "0.5", "--seed", "11", "--url", _server.BaseUrl.ToString(), "--token", AdminToken);
+
+        Assert.True(code == 0, output);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(output, "│ yes"));
+    }
+
+    [Fact]
+    public async Task NothingDelivered_ExitsNonZeroWithTheServersMessage()
+    {
+        var file = Path.Combine(_folder, "one.ndjson");
+        await File.WriteAllTextAsync(file, SyncData.Location(SyncData.Start).ToJsonString() + "\n");
+
+        var (badToken, output) = await Run(null, "send", file, "--device", "d1", "--store", Path.Combine(_folder, "s.db"), "--url", _server.BaseUrl.ToString(), "--token", "wrong");
+        var (noServer, usage) = await Run(null, "status", "x");
+
+        Assert.Equal(1, badToken);
+        Assert.Contains("Missing or unknown bearer token", output);
+        Assert.Equal(2, noServer);
+        Assert.Contains("BATCHSYNC_URL", usage);
+    }
+}
