@@ -8,12 +8,14 @@ public class LayerTests
     private static readonly Assembly Domain = typeof(BatchSync.Domain.Sync.SyncSession).Assembly;
     private static readonly Assembly Application = typeof(BatchSync.Application.DependencyInjection).Assembly;
     private static readonly Assembly Infrastructure = typeof(BatchSync.Infrastructure.DependencyInjection).Assembly;
+    private static readonly Assembly Client = typeof(BatchSync.Client.BatchSyncClient).Assembly;
 
     public static TheoryData<string, string[]> Rules => new()
     {
         { "Domain", ["BatchSync.Application", "BatchSync.Infrastructure", "BatchSync.Api", "Microsoft.EntityFrameworkCore", "Mediator", "FluentValidation", "Microsoft.AspNetCore"] },
         { "Application", ["BatchSync.Infrastructure", "BatchSync.Api", "Microsoft.EntityFrameworkCore.Sqlite", "Microsoft.Data.Sqlite", "Npgsql", "Microsoft.AspNetCore"] },
         { "Infrastructure", ["BatchSync.Api"] },
+        { "Client", ["BatchSync.Domain", "BatchSync.Application", "BatchSync.Infrastructure", "BatchSync.Api", "Microsoft.AspNetCore"] },
     };
 
     [Theory]
@@ -24,6 +26,7 @@ public class LayerTests
         {
             "Domain" => Domain,
             "Application" => Application,
+            "Client" => Client,
             _ => Infrastructure,
         };
 
