@@ -29,6 +29,9 @@ public sealed class ClientSdkTests : IDisposable
 
         public List<(string Method, int? Part)> Seen { get; } = [];
 
+        /// <summary>The <c>checksum</c> of every part sent, each checked against its records' bytes here too.</summary>
+        public List<string> Checksums { get; } = [];
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             int? part = null;
@@ -36,7 +39,15 @@ public sealed class ClientSdkTests : IDisposable
             {
                 var bytes = await request.Content.ReadAsByteArrayAsync(cancellationToken);
                 var json = request.Content.Headers.ContentEncoding.Contains("gzip") ? Gunzip(bytes) : bytes;
-                part = JsonNode.Parse(json)!["part_number"]!.GetValue<int>();
+                var body = JsonNode.Parse(json)!;
+                part = body["part_number"]!.GetValue<int>();
+                var text = System.Text.Encoding.UTF8.GetString(json);
+                var records = text[text.IndexOf("\"records\":", StringComparison.Ordinal)..][10..^1];
+                var expected = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(records)));
+                lock (Checksums)
+                {
+                    Checksums.Add(body["checksum"]?.GetValue<string>() == expected ? expected : "wrong: " + body["checksum"]);
+                }
             }
 
             int seen;
@@ -124,6 +135,7 @@ public sealed class ClientSdkTests : IDisposable
 
         Assert.Equal(0L, store.PendingCount);
         Assert.True(faults.Seen.Count(s => s.Method == "POST") >= 5);
+        Assert.All(faults.Checksums, c => Assert.StartsWith("sha256:", c));
         StoredLogs.AssertExactlyOnce(_app.DataDirectory, device, sent);
     }
 
