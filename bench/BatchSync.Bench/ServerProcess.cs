@@ -40,19 +40,7 @@ internal sealed class ServerProcess : IDisposable
         Action<string>? output = null)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(serverDll))!,
-        };
-        start.ArgumentList.Add(serverDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUrl.ToString());
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["BatchSync__DataDirectory"] = dataDirectory;
+        var start = StartInfo(serverDll, dataDirectory, ["--urls", baseUrl.ToString()]);
         var index = 0;
         foreach (var (name, token) in tokens)
         {
@@ -80,22 +68,7 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>Runs an operator command of the server (<c>rebuild-logs</c>) on a data folder; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunCommandAsync(string serverDll, string dataDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(serverDll))!,
-        };
-        start.ArgumentList.Add(serverDll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["BatchSync__DataDirectory"] = dataDirectory;
+        var start = StartInfo(serverDll, dataDirectory, arguments);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -186,6 +159,28 @@ internal sealed class ServerProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+    }
+
+    /// <summary>The built server on a data folder, in production mode, its own folder as content root.</summary>
+    private static ProcessStartInfo StartInfo(string serverDll, string dataDirectory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(serverDll))!,
+        };
+        start.ArgumentList.Add(serverDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["BatchSync__DataDirectory"] = dataDirectory;
+        return start;
     }
 
     private static int FreePort()

@@ -20,7 +20,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     private const string Token = "crash-test-token";
     private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "BatchSync.Api.dll");
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "batchsync-tests", "crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _data = new("crash");
     private readonly ConcurrentQueue<string> _serverLines = new();
 
     public void Dispose()
@@ -30,13 +30,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             output.WriteLine(line);
         }
 
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        _data.Dispose();
     }
 
     [Theory]

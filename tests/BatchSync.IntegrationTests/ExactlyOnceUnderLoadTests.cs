@@ -20,17 +20,11 @@ public sealed class ExactlyOnceUnderLoadTests(ITestOutputHelper output) : IDispo
 {
     private const string Token = "load-test-token";
     private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "BatchSync.Api.dll");
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "batchsync-tests", "load-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _data = new("load");
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        _data.Dispose();
     }
 
     [Fact]

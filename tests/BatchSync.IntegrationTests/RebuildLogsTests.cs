@@ -9,17 +9,11 @@ public sealed class RebuildLogsTests : IDisposable
 {
     private const string Token = "rebuild-test-token";
     private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "BatchSync.Api.dll");
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "batchsync-tests", "rebuild-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _data = new("rebuild");
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        _data.Dispose();
     }
 
     [Fact]

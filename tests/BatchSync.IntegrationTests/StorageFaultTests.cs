@@ -13,19 +13,9 @@ namespace BatchSync.IntegrationTests;
 public sealed class StorageFaultTests : IDisposable
 {
     private const long Megabyte = 1024 * 1024;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "batchsync-tests", "disk-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _root = new("disk");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A lazily detached mount point may linger empty for a moment.
-        }
-    }
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public async Task LessThanMinFreeSpace_507WithRetryAfterAndNothingStored_SameRetrySucceedsOnceFreed()

@@ -12,17 +12,11 @@ namespace BatchSync.IntegrationTests;
 public sealed class TokenTests : IDisposable
 {
     private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "BatchSync.Api.dll");
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "batchsync-tests", "tokens-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _data = new("tokens");
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        _data.Dispose();
     }
 
     private Task<(int ExitCode, string Output)> Tokens(params string[] args) =>

@@ -120,30 +120,10 @@ public sealed class SyncSession
     }
 
     /// <summary>Gives up on an open sync left untouched too long: its parts are forgotten.</summary>
-    public void Expire(DateTime now)
-    {
-        if (Status != SyncStatus.Open)
-        {
-            throw new InvalidOperationException($"Sync {SyncId} is {Status}, not open.");
-        }
-
-        _parts.Clear();
-        Status = SyncStatus.Expired;
-        UpdatedAt = now;
-    }
+    public void Expire(DateTime now) => Close(SyncStatus.Expired, now);
 
     /// <summary>An administrator stops an open sync for good: its parts are forgotten, later parts refused.</summary>
-    public void Abort(DateTime now)
-    {
-        if (Status != SyncStatus.Open)
-        {
-            throw new InvalidOperationException($"Sync {SyncId} is {Status}, not open.");
-        }
-
-        _parts.Clear();
-        Status = SyncStatus.Aborted;
-        UpdatedAt = now;
-    }
+    public void Abort(DateTime now) => Close(SyncStatus.Aborted, now);
 
     public void Complete(CompletionSummary summary, DateTime now)
     {
@@ -160,6 +140,19 @@ public sealed class SyncSession
         Status = SyncStatus.Completed;
         Completion = summary;
         CompletedAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Ends an open sync without completing it: its parts are forgotten.</summary>
+    private void Close(SyncStatus status, DateTime now)
+    {
+        if (Status != SyncStatus.Open)
+        {
+            throw new InvalidOperationException($"Sync {SyncId} is {Status}, not open.");
+        }
+
+        _parts.Clear();
+        Status = status;
         UpdatedAt = now;
     }
 }
