@@ -134,13 +134,11 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
             }
         }
 
-        var dropParts = Command("DELETE FROM batch_parts WHERE sync_id = $id", "$id");
         var expire = Command(
             "UPDATE sync_sessions SET status = $expired, updated_at = $now WHERE sync_id = $id", "$expired", "$now", "$id");
         foreach (var (syncId, _, _) in expired)
         {
-            dropParts.Parameters[0].Value = syncId;
-            dropParts.ExecuteNonQuery();
+            DeleteParts(syncId);
             Bind(expire, nameof(SyncStatus.Expired), Millis(now), syncId);
             expire.ExecuteNonQuery();
         }
@@ -164,12 +162,10 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
             }
         }
 
-        var dropParts = Command("DELETE FROM batch_parts WHERE sync_id = $id", "$id");
         var dropSession = Command("DELETE FROM sync_sessions WHERE sync_id = $id", "$id");
         foreach (var syncId in purged)
         {
-            dropParts.Parameters[0].Value = syncId;
-            dropParts.ExecuteNonQuery();
+            DeleteParts(syncId);
             dropSession.Parameters[0].Value = syncId;
             dropSession.ExecuteNonQuery();
         }
