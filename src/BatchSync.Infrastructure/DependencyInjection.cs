@@ -31,10 +31,16 @@ public static class DependencyInjection
 
         // Order matters: the database is ready before the writer starts.
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<CommittedLogFiles>();
+        services.AddSingleton<IDatedLogFiles>(sp => sp.GetRequiredService<CommittedLogFiles>());
         services.AddSingleton<SyncWriteQueue>();
-        services.AddSingleton<ISyncWriteQueue>(sp => sp.GetRequiredService<SyncWriteQueue>());
+        services.AddSingleton<ISyncUnitOfWork>(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<SyncWriteQueue>());
         services.AddHostedService<WalCheckpointer>();
+        services.AddSingleton<IAuditStore, SqliteAuditStore>();
+        services.AddSingleton<ISessionRetention, SqliteSessionRetention>();
+        services.AddSingleton<ITokenUsage, SqliteTokenUsage>();
+        services.AddSingleton<ILogPartitions, NoLogPartitions>();
 
         // After the writer: stopped before it, so what is queued is written first.
         services.AddSingleton<AuditWriter>();
@@ -79,4 +85,10 @@ internal sealed class FreeSpaceHealthCheck(IStorageGauge storage, IOptions<Batch
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy($"{available / (1024 * 1024)} MB free in the data folder, {options.Value.Limits.MinFreeDiskMb} MB required."));
     }
+}
+
+/// <summary>SQLite's log tables are not partitioned: every day is ready.</summary>
+internal sealed class NoLogPartitions : ILogPartitions
+{
+    public ValueTask EnsureAsync(IReadOnlyList<Application.Sync.PreparedRecord> records, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

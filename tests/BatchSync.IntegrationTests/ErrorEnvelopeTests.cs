@@ -121,8 +121,11 @@ public class ErrorEnvelopeTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     [Fact]
     public async Task StoreFailure_500RetryableWithoutInternals()
     {
-        var failing = new Mock<ISyncWriteQueue>();
-        failing.Setup(q => q.ExecuteAsync(It.IsAny<Func<ISyncStore, It.IsAnyType>>(), It.IsAny<CancellationToken>()))
+        var failing = new Mock<ISyncUnitOfWork>();
+        failing.Setup(q => q.ExecuteAsync(
+                It.IsAny<string>(),
+                It.IsAny<Func<ISyncTransaction, CancellationToken, ValueTask<It.IsAnyType>>>(),
+                It.IsAny<CancellationToken>()))
             .Throws(new InvalidOperationException("secret internal detail"));
         using var broken = new BatchSyncApp([], services => services.AddSingleton(failing.Object));
         var device = SyncData.NewId("broken");

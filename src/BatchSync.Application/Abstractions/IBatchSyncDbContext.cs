@@ -8,7 +8,7 @@ namespace BatchSync.Application.Abstractions;
 
 /// <summary>
 /// The store through EF Core: reads, and the rare administrative writes (tokens) that
-/// <see cref="SaveChangesAsync"/> commits on its own. Sync data is written only through <see cref="ISyncWriteQueue"/>.
+/// <see cref="SaveChangesAsync"/> commits on its own. Sync data is written only through <see cref="ISyncUnitOfWork"/>.
 /// </summary>
 public interface IBatchSyncDbContext
 {

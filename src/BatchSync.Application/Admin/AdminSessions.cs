@@ -52,7 +52,7 @@ internal sealed class ListSessionsQueryValidator : AbstractValidator<ListSession
     }
 }
 
-internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQueue writer, IAuditLog audit, TimeProvider time)
+internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWork unitOfWork, IAuditLog audit, TimeProvider time)
     : IQueryHandler<ListSessionsQuery, Result<Page<SessionSummaryDto>>>,
       ICommandHandler<AbortSessionCommand, Result<SessionSummaryDto>>
 {
@@ -108,9 +108,9 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQue
     public async ValueTask<Result<SessionSummaryDto>> Handle(AbortSessionCommand command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var result = await writer.ExecuteAsync<Result<SessionSummaryDto>>(store =>
+        var result = await unitOfWork.ExecuteAsync<Result<SessionSummaryDto>>(command.SyncId, async (store, ct) =>
         {
-            var session = store.FindSession(command.SyncId);
+            var session = await store.LoadSessionAsync(ct);
             if (session is null)
             {
                 return SyncErrors.SessionNotFound(command.SyncId);
@@ -122,8 +122,7 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQue
             }
 
             session.Abort(now);
-            store.DeleteParts(session.SyncId);
-            store.UpdateSession(session);
+            await store.SaveSessionAsync(session, null, ct);
             return session.Adapt<SessionSummaryDto>();
         }, cancellationToken);
 

@@ -119,6 +119,9 @@ public sealed class SyncSession
         return IsComplete ? PartReceipt.ReadyToComplete : PartReceipt.Stored;
     }
 
+    /// <summary>Whether the sync is open and nothing arrived for it since <paramref name="cutoff"/>.</summary>
+    public bool IsUntouchedSince(DateTime cutoff) => Status == SyncStatus.Open && UpdatedAt < cutoff;
+
     /// <summary>Gives up on an open sync left untouched too long: its parts are forgotten.</summary>
     public void Expire(DateTime now) => Close(SyncStatus.Expired, now);
 

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
-using BatchSync.Infrastructure.Persistence;
-using BatchSync.Infrastructure.Persistence.Writing;
-using Microsoft.Data.Sqlite;
+using BatchSync.Domain.Auth;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace BatchSync.Infrastructure.Auth;
@@ -14,25 +13,25 @@ namespace BatchSync.Infrastructure.Auth;
 /// <summary>
 /// Who holds a bearer token: the configured tokens first (every hash compared, in constant time), then
 /// the database's, looked up by hash on every request, so a token revoked from the command line stops
-/// working with the next request. <c>last_used_at</c> is written at most once a minute per token,
-/// through the writer, without making the request wait.
+/// working with the next request, on every instance. The last use is recorded at most once a minute
+/// per token, without making the request wait.
 /// </summary>
 internal sealed class TokenAuthenticator : ITokenAuthenticator
 {
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     private readonly (byte[] Hash, Caller Caller)[] _configured;
-    private readonly SqliteDatabase _database;
-    private readonly SyncWriteQueue _writer;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ITokenUsage _usage;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, DateTime> _touched = new();
 
-    public TokenAuthenticator(IOptions<AuthOptions> options, SqliteDatabase database, SyncWriteQueue writer, TimeProvider time)
+    public TokenAuthenticator(IOptions<AuthOptions> options, IServiceScopeFactory scopes, ITokenUsage usage, TimeProvider time)
     {
         _configured = [.. options.Value.Tokens.Select(t => (Convert.FromHexString(t.Sha256), ToCaller(t)))];
         Configured = [.. _configured.Select(c => c.Caller)];
-        _database = database;
-        _writer = writer;
+        _scopes = scopes;
+        _usage = usage;
         _time = time;
     }
 
@@ -56,25 +55,22 @@ internal sealed class TokenAuthenticator : ITokenAuthenticator
     private async Task<Caller?> FromDatabaseAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var hex = Convert.ToHexStringLower(hash);
-        await using var connection = new SqliteConnection(_database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var select = connection.CreateCommand();
-        select.CommandText = "SELECT id, name, role, devices, sha256 FROM api_tokens WHERE sha256 = $hash AND revoked_at IS NULL";
-        select.Parameters.AddWithValue("$hash", hex);
-        await using var row = await select.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken) ||
-            !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(row.GetString(4)), Encoding.ASCII.GetBytes(hex)))
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IBatchSyncDbContext>();
+        var row = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Sha256 == hex && t.RevokedAt == null)
+            .Select(t => new { t.Id, t.Name, t.Role, t.Devices, t.Sha256 })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (row is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(row.Sha256), Encoding.ASCII.GetBytes(hex)))
         {
             return null;
         }
 
-        var id = row.GetInt64(0);
-        var devices = JsonSerializer.Deserialize(row.GetString(3), PersistenceJsonContext.Default.IReadOnlyListString) ?? [];
-        Touch(id);
+        Touch(row.Id);
         return new Caller(
-            row.GetString(1),
-            row.GetString(2) == "Admin" ? CallerRole.Admin : CallerRole.Device,
-            devices.Contains("*") ? null : devices.ToHashSet(StringComparer.Ordinal));
+            row.Name,
+            row.Role == TokenRole.Admin ? CallerRole.Admin : CallerRole.Device,
+            row.Devices.Contains("*") ? null : row.Devices.ToHashSet(StringComparer.Ordinal));
     }
 
     private void Touch(long id)
@@ -86,8 +82,7 @@ internal sealed class TokenAuthenticator : ITokenAuthenticator
         }
 
         _touched[id] = now;
-        _ = _writer.Enqueue(store => store.TouchToken(id, now), CancellationToken.None)
-            .ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        _usage.RecordUse(id, now);
     }
 
     private static Caller ToCaller(TokenOptions token) => new(

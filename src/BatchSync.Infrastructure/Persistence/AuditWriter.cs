@@ -1,19 +1,18 @@
 using System.Threading.Channels;
 using BatchSync.Application.Abstractions;
 using BatchSync.Domain.Audit;
-using BatchSync.Infrastructure.Persistence.Writing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace BatchSync.Infrastructure.Persistence;
 
 /// <summary>
-/// Queues audit events and writes them in batches as one item of the writer's group commit: a request
-/// pays for a queue write, never for a disk write. The queue is bounded; should the writer fall that
+/// Queues audit events and hands them to the <see cref="IAuditStore"/> in batches: a request pays for a
+/// queue write, never for a disk write. The queue is bounded; should the writer fall that
 /// far behind, events past the bound are counted and logged, never allowed to stall an upload. At a
 /// stop, what is queued is written before the writer stops.
 /// </summary>
-internal sealed class AuditWriter(SyncWriteQueue writer, ILogger<AuditWriter> logger) : IAuditLog, IHostedService
+internal sealed class AuditWriter(IAuditStore store, ILogger<AuditWriter> logger) : IAuditLog, IHostedService
 {
     private const int Capacity = 100_000;
     private const int MaxBatch = 1_000;
@@ -62,7 +61,7 @@ internal sealed class AuditWriter(SyncWriteQueue writer, ILogger<AuditWriter> lo
             try
             {
                 var events = batch.ToArray();
-                await writer.Enqueue(store => store.InsertAudit(events), CancellationToken.None).ConfigureAwait(false);
+                await store.AddAsync(events, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -1,7 +1,9 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
 using BatchSync.Domain.Audit;
+using BatchSync.Domain.Sync;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,14 +21,19 @@ public sealed record SweepSessionsCommand : ICommand<SweepResult>;
 /// <param name="AuditPurged">Audit events older than their retention, deleted.</param>
 public sealed record SweepResult(IReadOnlyList<ExpiredSync> Expired, int Purged, int AuditPurged);
 
+public sealed record ExpiredSync(string SyncId, string DeviceId, string UserName);
+
 internal sealed class SweepSessionsCommandHandler(
-    ISyncWriteQueue writer,
+    IBatchSyncDbContext db,
+    ISyncUnitOfWork unitOfWork,
+    ISessionRetention retention,
+    IAuditStore auditStore,
     IAuditLog audit,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
     ILogger<SweepSessionsCommandHandler> logger) : ICommandHandler<SweepSessionsCommand, SweepResult>
 {
-    /// <summary>Sessions a write handles: a sweep never holds the writer long, whatever the backlog.</summary>
+    /// <summary>Sessions a query or a purge handles at once: a sweep never holds the store long, whatever the backlog.</summary>
     private const int Batch = 200;
 
     public async ValueTask<SweepResult> Handle(SweepSessionsCommand command, CancellationToken cancellationToken)
@@ -38,19 +45,30 @@ internal sealed class SweepSessionsCommandHandler(
 
         var auditBefore = now.AddDays(-options.Value.Audit.RetentionDays);
         var expired = new List<ExpiredSync>();
-        IReadOnlyList<ExpiredSync> batch;
+        List<string> stale;
         do
         {
-            batch = await writer.ExecuteAsync(store => store.ExpireOpenSessions(staleBefore, now, Batch), cancellationToken);
-            expired.AddRange(batch);
+            stale = await db.SyncSessions.AsNoTracking()
+                .Where(s => s.Status == SyncStatus.Open && s.UpdatedAt < staleBefore)
+                .OrderBy(s => s.UpdatedAt)
+                .Select(s => s.SyncId)
+                .Take(Batch)
+                .ToListAsync(cancellationToken);
+            foreach (var syncId in stale)
+            {
+                if (await ExpireAsync(syncId, staleBefore, now, cancellationToken) is { } done)
+                {
+                    expired.Add(done);
+                }
+            }
         }
-        while (batch.Count == Batch);
+        while (stale.Count == Batch);
 
         var purged = 0;
         int count;
         do
         {
-            count = await writer.ExecuteAsync(store => store.PurgeFinishedSessions(finishedBefore, Batch), cancellationToken);
+            count = await retention.PurgeFinishedAsync(finishedBefore, Batch, cancellationToken);
             purged += count;
         }
         while (count == Batch);
@@ -58,7 +76,7 @@ internal sealed class SweepSessionsCommandHandler(
         var auditPurged = 0;
         do
         {
-            count = await writer.ExecuteAsync(store => store.PurgeAudit(auditBefore, Batch * 5), cancellationToken);
+            count = await auditStore.PurgeAsync(auditBefore, Batch * 5, cancellationToken);
             auditPurged += count;
         }
         while (count == Batch * 5);
@@ -84,4 +102,22 @@ internal sealed class SweepSessionsCommandHandler(
 
         return new SweepResult(expired, purged, auditPurged);
     }
+
+    /// <summary>The session decides, under its own lock: a part that arrived since the query keeps it open.</summary>
+    private Task<ExpiredSync?> ExpireAsync(string syncId, DateTime staleBefore, DateTime now, CancellationToken cancellationToken) =>
+        unitOfWork.ExecuteAsync<ExpiredSync?>(
+            syncId,
+            async (store, ct) =>
+            {
+                var session = await store.LoadSessionAsync(ct);
+                if (session is null || !session.IsUntouchedSince(staleBefore))
+                {
+                    return null;
+                }
+
+                session.Expire(now);
+                await store.SaveSessionAsync(session, null, ct);
+                return new ExpiredSync(session.SyncId, session.DeviceId, session.UserName);
+            },
+            cancellationToken);
 }

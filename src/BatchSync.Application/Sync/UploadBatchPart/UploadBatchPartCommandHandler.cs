@@ -9,7 +9,9 @@ using Microsoft.Extensions.Options;
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
 internal sealed class UploadBatchPartCommandHandler(
-    ISyncWriteQueue writer,
+    ISyncUnitOfWork unitOfWork,
+    IDatedLogFiles files,
+    ILogPartitions partitions,
     IStagedPartCodec staging,
     LogCalendar calendar,
     IStorageGauge storage,
@@ -65,9 +67,13 @@ internal sealed class UploadBatchPartCommandHandler(
             command.RecordsChecksum!,
             contentHash);
 
-        var staged = staging.Encode(records);
-        var outcome = await writer.ExecuteAsync(
-            store => ReceivePart(store, staging, options.Value.Limits, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
+        await partitions.EnsureAsync(records, cancellationToken);
+        var staged = new StagedPart(part.PartNumber, staging.Encode(records));
+        var limits = options.Value.Limits;
+        var now = time.GetUtcNow().UtcDateTime;
+        var outcome = await unitOfWork.ExecuteAsync(
+            command.SyncId!,
+            (store, ct) => ReceivePartAsync(store, command.SyncId!, part, records, staged, limits, now, ct),
             cancellationToken);
         if (!outcome.IsSuccess)
         {
@@ -82,7 +88,7 @@ internal sealed class UploadBatchPartCommandHandler(
             // "completed" from the tables, and the files are rewritten from them.
             try
             {
-                await appended.FilesWritten.WaitAsync(cancellationToken);
+                await files.WriteAsync(appended.Files, cancellationToken);
             }
             catch (Exception e) when (e is not (StorageFullException or OperationCanceledException))
             {
@@ -105,20 +111,20 @@ internal sealed class UploadBatchPartCommandHandler(
         return response;
     }
 
-    /// <summary>Runs on the writer: the session's rules decide, the store follows. A completion also returns what it appended.</summary>
-    private static Result<(UploadBatchPartResponse, LogAppendResult?)> ReceivePart(
-        ISyncStore store,
-        IStagedPartCodec staging,
-        LimitsOptions limits,
+    /// <summary>Inside the sync's transaction: the session's rules decide, the store follows. A completion also returns what it appended.</summary>
+    private async ValueTask<Result<(UploadBatchPartResponse, LogAppendResult?)>> ReceivePartAsync(
+        ISyncTransaction store,
         string syncId,
         PartSubmission part,
         List<PreparedRecord> records,
-        byte[] staged,
-        DateTime now)
+        StagedPart staged,
+        LimitsOptions limits,
+        DateTime now,
+        CancellationToken cancellationToken)
     {
-        var session = store.FindSession(syncId);
-        var isNew = session is null;
-        if ((isNew || session!.Status == SyncStatus.Expired) && OpenSessionLimit(store, part.DeviceId, limits) is { } refused)
+        var session = await store.LoadSessionAsync(cancellationToken);
+        if ((session is null || session.Status == SyncStatus.Expired) &&
+            await OpenSessionLimitAsync(store, part.DeviceId, limits, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -136,48 +142,41 @@ internal sealed class UploadBatchPartCommandHandler(
                 return (Answer(session, part, "Batch part already received", duplicate: true), null);
             case PartReceipt.AlreadyCompleted:
                 return (Completed(session, session.Completion!, duplicate: true), null);
-        }
-
-        if (isNew)
-        {
-            store.AddSession(session);
-        }
-
-        if (receipt.Value == PartReceipt.Stored)
-        {
-            store.AddPart(syncId, session.Parts[^1], staged);
-            store.UpdateSession(session);
-            return (Answer(session, part, "Batch part received", duplicate: false), null);
+            case PartReceipt.Stored:
+                await store.SaveSessionAsync(session, staged, cancellationToken);
+                return (Answer(session, part, "Batch part received", duplicate: false), null);
         }
 
         // The last part completes the sync in this same transaction: its records need no staging.
-        store.AddPart(syncId, session.Parts[^1], null);
         var merged = new List<PreparedRecord>(records);
-        foreach (var payload in store.LoadStagedParts(syncId))
+        foreach (var payload in await store.LoadStagedPartsAsync(cancellationToken))
         {
             staging.Decode(payload, merged);
         }
 
         merged.Sort(PreparedRecord.LogOrder);
-        var appended = store.AppendToLogs(session, merged);
+        var appended = await store.AppendToLogsAsync(session, merged, cancellationToken);
         var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged));
         session.Complete(summary, now);
-        store.UpdateSession(session);
-        store.DropStagedRecords(syncId);
+        await store.SaveSessionAsync(session, null, cancellationToken);
         return (Completed(session, summary, duplicate: false), appended);
     }
 
     /// <summary>A part that would open a sync past the server's or its device's limit; parts of open syncs always pass.</summary>
-    private static Error? OpenSessionLimit(ISyncStore store, string deviceId, LimitsOptions limits)
+    private static async ValueTask<Error?> OpenSessionLimitAsync(
+        ISyncTransaction store,
+        string deviceId,
+        LimitsOptions limits,
+        CancellationToken cancellationToken)
     {
         var retryAfter = TimeSpan.FromSeconds(limits.SessionLimitRetryAfterSeconds);
-        if (store.CountOpenSessions(deviceId) >= limits.MaxOpenSyncsPerDevice)
+        if (await store.CountOpenSessionsAsync(deviceId, cancellationToken) >= limits.MaxOpenSyncsPerDevice)
         {
             return Error.TooManyRequests(
                 $"Device {deviceId} already has {limits.MaxOpenSyncsPerDevice} syncs open; finish one, or send again later", retryAfter);
         }
 
-        if (store.CountOpenSessions() >= limits.MaxSyncSessions)
+        if (await store.CountOpenSessionsAsync(null, cancellationToken) >= limits.MaxSyncSessions)
         {
             return Error.TooManyRequests("The server has as many syncs open as it takes; send again later", retryAfter);
         }

@@ -9,10 +9,11 @@ using Microsoft.Data.Sqlite;
 namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
-/// The writer's side of the store: SQL on the writer's own connection, each statement prepared once
-/// and reused. All the provider-specific SQL of the write path is here.
+/// The writer's side of the SQLite store: SQL on the writer's own connection, each statement prepared
+/// once and reused. All the SQLite SQL of the write path is here; <see cref="SqliteSyncTransaction"/>
+/// presents it to a unit of work.
 /// </summary>
-internal sealed class SqliteSyncStore : ISyncStore, IDisposable
+internal sealed class SqliteSyncStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly LogCalendar _calendar;
@@ -104,7 +105,7 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         update.ExecuteNonQuery();
     }
 
-    public int CountOpenSessions(string? deviceId = null)
+    public int CountOpenSessions(string? deviceId)
     {
         if (deviceId is null)
         {
@@ -116,34 +117,6 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
         var device = Command("SELECT COUNT(*) FROM sync_sessions WHERE device_id = $device AND status = $open", "$device", "$open");
         Bind(device, deviceId, nameof(SyncStatus.Open));
         return Convert.ToInt32(device.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public IReadOnlyList<ExpiredSync> ExpireOpenSessions(DateTime untouchedSince, DateTime now, int limit)
-    {
-        var select = Command(
-            "SELECT sync_id, device_id, user_name FROM sync_sessions WHERE status = $open AND updated_at < $cutoff " +
-            "ORDER BY updated_at LIMIT $limit",
-            "$open", "$cutoff", "$limit");
-        Bind(select, nameof(SyncStatus.Open), Millis(untouchedSince), limit);
-        var expired = new List<ExpiredSync>();
-        using (var row = select.ExecuteReader())
-        {
-            while (row.Read())
-            {
-                expired.Add(new ExpiredSync(row.GetString(0), row.GetString(1), row.GetString(2)));
-            }
-        }
-
-        var expire = Command(
-            "UPDATE sync_sessions SET status = $expired, updated_at = $now WHERE sync_id = $id", "$expired", "$now", "$id");
-        foreach (var (syncId, _, _) in expired)
-        {
-            DeleteParts(syncId);
-            Bind(expire, nameof(SyncStatus.Expired), Millis(now), syncId);
-            expire.ExecuteNonQuery();
-        }
-
-        return expired;
     }
 
     public int PurgeFinishedSessions(DateTime finishedBefore, int limit)
@@ -217,6 +190,7 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
     {
         var inserted = 0;
         var files = new List<LogFileTask>();
+        var owed = new List<OwedLogFile>();
         var origin = LogRowInserter.Origin.Of(session);
         foreach (var file in records.GroupBy(r => (r.Record.Type, r.LogDate)))
         {
@@ -241,14 +215,15 @@ internal sealed class SqliteSyncStore : ISyncStore, IDisposable
             inserted += lines.Count;
             // Newer than everything stored for that file: append. Otherwise the file is rewritten in order.
             var append = lastStored is null || earliestNew >= lastStored;
-            files.Add(new LogFileTask(
-                type, session.DeviceId, date, append ? lines : null, lastStored is not null, LastRowId(), AddOutbox(type, session.DeviceId, date)));
+            var upToRowId = LastRowId();
+            var outboxId = AddOutbox(type, session.DeviceId, date);
+            files.Add(new LogFileTask(type, session.DeviceId, date, append ? lines : null, lastStored is not null, upToRowId, outboxId));
+            owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
         }
 
         CrashPoints.Reach(CrashPoints.CompletionInserted);
-        var task = files.Count == 0 ? Task.CompletedTask : LogFileTask.WhenWritten(files);
         _pendingFiles.AddRange(files);
-        return new LogAppendResult(inserted, records.Count - inserted, task);
+        return new LogAppendResult(inserted, records.Count - inserted, owed);
     }
 
     public int InsertAudit(IReadOnlyList<AuditEvent> events)

@@ -10,12 +10,13 @@ using Microsoft.Extensions.Logging;
 namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
-/// SQLite has one writer, so the server has one: a thread that owns the write connection, takes work
-/// from a queue and commits it in groups. Each item runs under a savepoint, so a failing item undoes
-/// only itself; callers hear back once the group's commit is durable. Nothing ever waits on
-/// SQLite's write lock, so "database is locked" cannot happen on this path.
+/// The SQLite unit of work. SQLite has one writer, so the server has one: a thread that owns the write
+/// connection, takes work from a queue and commits it in groups. Each item runs under a savepoint, so a
+/// failing item undoes only itself; callers hear back once the group's commit is durable. Nothing ever
+/// waits on SQLite's write lock, so "database is locked" cannot happen on this path, and one writer
+/// holds every sync for itself.
 /// </summary>
-internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDisposable
+internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDisposable
 {
     private const int MaxItemsPerCommit = 64;
     private static readonly TimeSpan MaxGroupTime = TimeSpan.FromMilliseconds(4);
@@ -32,17 +33,28 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
     private Thread? _thread;
     private LogFileWriter? _files;
 
-    public SyncWriteQueue(SqliteDatabase database, LogCalendar calendar, ILogger<SyncWriteQueue> logger)
+    private readonly CommittedLogFiles _committed;
+
+    public SyncWriteQueue(SqliteDatabase database, LogCalendar calendar, CommittedLogFiles committed, ILogger<SyncWriteQueue> logger)
     {
         _database = database;
         _calendar = calendar;
+        _committed = committed;
         _logger = logger;
     }
 
-    public Task<T> ExecuteAsync<T>(Func<ISyncStore, T> work, CancellationToken cancellationToken) =>
-        Enqueue<T>(work, cancellationToken);
+    public Task<T> ExecuteAsync<T>(
+        string syncId,
+        Func<ISyncTransaction, CancellationToken, ValueTask<T>> work,
+        CancellationToken cancellationToken) =>
+        Enqueue(store =>
+        {
+            // The transaction's calls complete at once on the writer, so the work does too.
+            var pending = work(new SqliteSyncTransaction(store, syncId), cancellationToken);
+            return pending.IsCompleted ? pending.GetAwaiter().GetResult() : pending.AsTask().GetAwaiter().GetResult();
+        }, cancellationToken);
 
-    /// <summary>The same, with the store's own operations (outbox, maintenance) at hand.</summary>
+    /// <summary>Work on the store's own operations (outbox, audit, tokens, retention), grouped like the rest.</summary>
     public Task<T> Enqueue<T>(Func<SqliteSyncStore, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -206,6 +218,7 @@ internal sealed class SyncWriteQueue : ISyncWriteQueue, IHostedService, IAsyncDi
         if (store.PendingFiles.Count > 0)
         {
             CrashPoints.Reach(CrashPoints.AfterCommit);
+            _committed.Add(store.PendingFiles);
             _files!.Post([.. store.PendingFiles]);
             store.PendingFiles.Clear();
         }
