@@ -1,6 +1,7 @@
 using BatchSync.Application.Sync;
 using BatchSync.Infrastructure.LogFiles;
 using BatchSync.Infrastructure.Persistence;
+using BatchSync.Infrastructure.Persistence.PostgreSql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,17 +15,36 @@ public static class DataCommands
     /// </summary>
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (services.GetService<PostgresInitializer>() is { } postgres)
+        {
+            await postgres.StartAsync(cancellationToken);
+            return;
+        }
+
         services.GetRequiredService<SqliteDatabase>().CreateIfMissing();
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<BatchSyncDbContext>().Database.MigrateAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Rewrites every dated log file from the database, the source of truth. Refuses while a server
-    /// uses the data folder. Returns the process exit code.
+    /// Rewrites every dated log file from the database, the source of truth. On SQLite it refuses while a
+    /// server uses the data folder; on PostgreSQL it takes each file's lock as the servers do, so they may
+    /// run meanwhile. Returns the process exit code.
     /// </summary>
     public static async Task<int> RebuildLogsAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
     {
+        if (services.GetService<PostgresInitializer>() is { } postgres)
+        {
+            await postgres.StartAsync(cancellationToken);
+            var pgFiles = services.GetRequiredService<PostgresDatedLogFiles>();
+            var (written, strays) = await pgFiles.RebuildAllAsync(cancellationToken);
+            var root = Path.Combine(services.GetRequiredService<PostgresDatabase>().DataDirectory, "logs");
+            await output.WriteLineAsync(
+                $"Rebuilt {written} dated log files in {root} from the database" +
+                (strays > 0 ? $"; removed {strays} files no record backs." : "."));
+            return 0;
+        }
+
         var database = services.GetRequiredService<SqliteDatabase>();
         if (!File.Exists(Path.Combine(database.DataDirectory, "batchsync.db")))
         {

@@ -1,3 +1,4 @@
+using BatchSync.Application.Abstractions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace BatchSync.Api.ErrorHandling;
@@ -20,6 +21,14 @@ internal sealed class GlobalExceptionHandler(ILogger<GlobalExceptionHandler> log
         if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nobody reads this answer.
+            return true;
+        }
+
+        if (exception is StorageUnavailableException or System.Data.Common.DbException { IsTransient: true })
+        {
+            logger.LogWarning("Request {RequestId} not answered: the database cannot be reached ({Reason})", http.TraceIdentifier, exception.Message);
+            http.Response.Headers.RetryAfter = "5";
+            await ApiErrors.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "The database cannot be reached; send the request again later");
             return true;
         }
 

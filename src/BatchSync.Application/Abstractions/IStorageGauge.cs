@@ -28,3 +28,25 @@ public sealed class StorageFullException : Exception
     {
     }
 }
+
+/// <summary>
+/// The database cannot be reached (the connection was lost, the server restarts). What the write began
+/// was undone; the same request may succeed once the database is back.
+/// </summary>
+public sealed class StorageUnavailableException : Exception
+{
+    public StorageUnavailableException()
+        : base("The database cannot be reached.")
+    {
+    }
+
+    public StorageUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public StorageUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

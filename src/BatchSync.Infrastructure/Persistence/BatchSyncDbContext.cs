@@ -7,8 +7,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.Infrastructure.Persistence;
 
-public sealed class BatchSyncDbContext(DbContextOptions<BatchSyncDbContext> options) : DbContext(options), IBatchSyncDbContext
+/// <summary>
+/// The store through EF Core. This type is the SQLite model and carries its migrations;
+/// <see cref="PostgresBatchSyncDbContext"/> is the same model on PostgreSQL with migrations of its own.
+/// </summary>
+public class BatchSyncDbContext : DbContext, IBatchSyncDbContext
 {
+    public BatchSyncDbContext(DbContextOptions<BatchSyncDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected BatchSyncDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

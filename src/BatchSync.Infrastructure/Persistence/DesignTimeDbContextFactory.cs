@@ -9,3 +9,10 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<B
     public BatchSyncDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<BatchSyncDbContext>().UseSqlite("Data Source=design-time.db").Options);
 }
+
+/// <summary>For <c>dotnet ef migrations add --context PostgresBatchSyncDbContext</c>: no server is contacted.</summary>
+internal sealed class PostgresDesignTimeDbContextFactory : IDesignTimeDbContextFactory<PostgresBatchSyncDbContext>
+{
+    public PostgresBatchSyncDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresBatchSyncDbContext>().UseNpgsql("Host=localhost;Database=batchsync").Options);
+}

@@ -10,10 +10,12 @@ namespace BatchSync.Infrastructure.Persistence;
 
 /// <summary>
 /// Runs the session retention sweep at start and then every <c>SweepIntervalSeconds</c> on the
-/// configured <see cref="TimeProvider"/>, so tests move the clock instead of waiting.
+/// configured <see cref="TimeProvider"/>, so tests move the clock instead of waiting. With several
+/// instances, <see cref="IJobLease"/> lets one of them run each round.
 /// </summary>
 internal sealed class MaintenanceService(
     IServiceScopeFactory scopes,
+    IJobLease lease,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
     ILogger<MaintenanceService> logger) : BackgroundService
@@ -39,6 +41,12 @@ internal sealed class MaintenanceService(
     {
         try
         {
+            await using var run = await lease.TryAcquireAsync("session-sweep", TimeSpan.FromSeconds(options.Value.Maintenance.SweepIntervalSeconds), cancellationToken);
+            if (run is null)
+            {
+                return;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SweepSessionsCommand(), cancellationToken);
         }

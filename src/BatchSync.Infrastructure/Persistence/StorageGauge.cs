@@ -1,12 +1,15 @@
 using BatchSync.Application.Abstractions;
 using Microsoft.Data.Sqlite;
 
+using BatchSync.Application.Common;
+using Microsoft.Extensions.Options;
+
 namespace BatchSync.Infrastructure.Persistence;
 
 /// <summary>Free space of the file system that holds the data folder (statvfs on Linux).</summary>
-internal sealed class StorageGauge(SqliteDatabase database) : IStorageGauge
+internal sealed class StorageGauge(IOptions<BatchSyncOptions> options) : IStorageGauge
 {
-    public long AvailableBytes() => new DriveInfo(database.DataDirectory).AvailableFreeSpace;
+    public long AvailableBytes() => new DriveInfo(Path.GetFullPath(options.Value.DataDirectory)).AvailableFreeSpace;
 }
 
 /// <summary>Tells a full disk from other I/O faults, so a client hears "later" rather than "broken".</summary>

@@ -46,6 +46,13 @@ internal sealed class UploadBatchPartCommandHandler(
             logger.LogWarning(e, "Part {PartNumber} of sync {SyncId} not stored: storage full", command.PartNumber, command.SyncId);
             return ShortOfStorage(limits);
         }
+        catch (StorageUnavailableException e)
+        {
+            // The transaction was rolled back, or committed just before the connection went: a resend is
+            // stored, or answered as the duplicate it is.
+            logger.LogWarning("Part {PartNumber} of sync {SyncId} not answered: {Reason}", command.PartNumber, command.SyncId, e.InnerException?.Message ?? e.Message);
+            return Error.Unavailable("The database cannot be reached; nothing acknowledged was lost, send the part again later", TimeSpan.FromSeconds(5));
+        }
     }
 
     private static Error ShortOfStorage(LimitsOptions limits) => Error.InsufficientStorage(

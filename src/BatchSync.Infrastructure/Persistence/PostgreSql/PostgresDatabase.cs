@@ -1,0 +1,39 @@
+using BatchSync.Application.Common;
+using BatchSync.Infrastructure.LogFiles;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL database (one pool of connections for the whole process) and the data folder the
+/// instances share for the dated log files.
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    public PostgresDatabase(IOptions<BatchSyncOptions> options, IOptions<StorageOptions> storage)
+    {
+        DataDirectory = Path.GetFullPath(options.Value.DataDirectory);
+        LogFilePaths = new LogFilePaths(DataDirectory);
+        var builder = new NpgsqlConnectionStringBuilder(storage.Value.ConnectionString)
+        {
+            // Temporary staging tables and prepared statements outlive a connection's return to the pool;
+            // every lock this code takes on a session is released by the same code.
+            NoResetOnClose = true,
+            MaxAutoPrepare = Math.Max(new NpgsqlConnectionStringBuilder(storage.Value.ConnectionString).MaxAutoPrepare, 64),
+            AutoPrepareMinUsages = 2,
+        };
+        ConnectionString = builder.ConnectionString;
+        DataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+    }
+
+    public string DataDirectory { get; }
+
+    public LogFilePaths LogFilePaths { get; }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

@@ -1,0 +1,90 @@
+using BatchSync.Application.Abstractions;
+using BatchSync.Domain.Audit;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>Audit events on PostgreSQL: a batch is one binary COPY.</summary>
+internal sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStore
+{
+    public async Task AddAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY audit_events (at, outcome, status, request_id, token_name, remote_address, method, path, device_id, user_name, " +
+            "sync_id, part_number, reason) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var e in events)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(UnixMillisecondsConverter.ToUnixMilliseconds(e.At), NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(e.Outcome, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(e.Status, NpgsqlDbType.Integer, cancellationToken);
+            foreach (var text in (string?[])[e.RequestId, e.TokenName, e.RemoteAddress, e.Method, e.Path, e.DeviceId, e.UserName, e.SyncId])
+            {
+                await WriteAsync(importer, text, cancellationToken);
+            }
+
+            if (e.PartNumber is { } part)
+            {
+                await importer.WriteAsync(part, NpgsqlDbType.Integer, cancellationToken);
+            }
+            else
+            {
+                await importer.WriteNullAsync(cancellationToken);
+            }
+
+            await WriteAsync(importer, e.Reason, cancellationToken);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    public async Task<int> PurgeAsync(DateTime before, int limit, CancellationToken cancellationToken)
+    {
+        await using var purge = database.DataSource.CreateCommand(
+            "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < $1 ORDER BY at LIMIT $2)");
+        purge.Parameters.Add(new NpgsqlParameter<long> { TypedValue = UnixMillisecondsConverter.ToUnixMilliseconds(before) });
+        purge.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await purge.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static Task WriteAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Varchar, cancellationToken);
+}
+
+/// <summary>Finished sessions forgotten on PostgreSQL: one statement, parts go by the foreign key's cascade.</summary>
+internal sealed class PostgresSessionRetention(PostgresDatabase database) : ISessionRetention
+{
+    public async Task<int> PurgeFinishedAsync(DateTime finishedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var purge = database.DataSource.CreateCommand(
+            "DELETE FROM sync_sessions WHERE sync_id IN (SELECT sync_id FROM sync_sessions WHERE status IN ('Completed', 'Expired') " +
+            "AND updated_at < $1 ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)");
+        purge.Parameters.Add(new NpgsqlParameter<long> { TypedValue = UnixMillisecondsConverter.ToUnixMilliseconds(finishedBefore) });
+        purge.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await purge.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>A token's last use on PostgreSQL, written beside the request.</summary>
+internal sealed class PostgresTokenUsage(PostgresDatabase database, ILogger<PostgresTokenUsage> logger) : ITokenUsage
+{
+    public void RecordUse(long tokenId, DateTime at) => _ = TouchAsync(tokenId, at);
+
+    private async Task TouchAsync(long tokenId, DateTime at)
+    {
+        try
+        {
+            await using var touch = database.DataSource.CreateCommand("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2");
+            touch.Parameters.Add(new NpgsqlParameter<long> { TypedValue = UnixMillisecondsConverter.ToUnixMilliseconds(at) });
+            touch.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tokenId });
+            await touch.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Last use of token {TokenId} not recorded: {Reason}", tokenId, e.Message);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using BatchSync.Application.Abstractions;
+using BatchSync.Application.Sync;
+using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.Persistence.Configurations;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>One sync's unit of work on PostgreSQL; the first call takes the sync's lock.</summary>
+internal sealed class PostgresSyncTransaction(
+    NpgsqlConnection connection,
+    NpgsqlTransaction transaction,
+    string syncId,
+    PostgresLogRows rows) : ISyncTransaction
+{
+    private HashSet<int> _storedParts = [];
+    private bool _stored;
+    private bool _locked;
+    private bool _countsLocked;
+
+    public async ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (!_locked)
+        {
+            batch.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock($1, hashtext($2))", AdvisoryLocks.Sync, syncId));
+        }
+
+        batch.BatchCommands.Add(Command(
+            "SELECT device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion " +
+            "FROM sync_sessions WHERE sync_id = $1",
+            syncId));
+        batch.BatchCommands.Add(Command(
+            "SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $1",
+            syncId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!_locked)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            _locked = true;
+        }
+
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            _stored = false;
+            _storedParts = [];
+            return null;
+        }
+
+        var deviceId = reader.GetString(0);
+        var userName = reader.GetString(1);
+        var totalParts = reader.GetInt32(2);
+        var status = Enum.Parse<SyncStatus>(reader.GetString(3));
+        var createdAt = Time(reader.GetInt64(4));
+        var updatedAt = Time(reader.GetInt64(5));
+        DateTime? completedAt = reader.IsDBNull(6) ? null : Time(reader.GetInt64(6));
+        var completion = CompletionJson.Deserialize(reader.IsDBNull(7) ? null : reader.GetString(7));
+        await reader.NextResultAsync(cancellationToken);
+        var parts = new List<BatchPart>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            parts.Add(new BatchPart(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), Time(reader.GetInt64(4))));
+        }
+
+        _stored = true;
+        _storedParts = [.. parts.Select(p => p.PartNumber)];
+        return SyncSession.Restore(syncId, deviceId, userName, totalParts, status, createdAt, updatedAt, completedAt, completion, parts);
+    }
+
+    public async ValueTask SaveSessionAsync(SyncSession session, StagedPart? staged, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var values = new object?[]
+        {
+            session.SyncId, session.DeviceId, session.UserName, session.TotalParts, session.Status.ToString(),
+            Millis(session.CreatedAt), Millis(session.UpdatedAt), session.CompletedAt is { } done ? Millis(done) : null,
+            CompletionJson.Serialize(session.Completion),
+        };
+        batch.BatchCommands.Add(Command(
+            _stored
+                ? "UPDATE sync_sessions SET device_id = $2, user_name = $3, total_parts = $4, status = $5, created_at = $6, " +
+                  "updated_at = $7, completed_at = $8, completion = $9 WHERE sync_id = $1"
+                : "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion) " +
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            values));
+        _stored = true;
+
+        if (session.Status is SyncStatus.Expired or SyncStatus.Aborted)
+        {
+            if (_storedParts.Count > 0)
+            {
+                batch.BatchCommands.Add(Command("DELETE FROM batch_parts WHERE sync_id = $1", syncId));
+                _storedParts.Clear();
+            }
+        }
+        else
+        {
+            foreach (var part in session.Parts)
+            {
+                if (_storedParts.Add(part.PartNumber))
+                {
+                    var records = session.Status == SyncStatus.Open && staged?.PartNumber == part.PartNumber ? staged.Records : null;
+                    batch.BatchCommands.Add(Command(
+                        "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload) " +
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt), records));
+                }
+            }
+
+            if (session.Status == SyncStatus.Completed)
+            {
+                batch.BatchCommands.Add(Command("UPDATE batch_parts SET payload = NULL WHERE sync_id = $1 AND payload IS NOT NULL", syncId));
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken)
+    {
+        // Openings are counted one at a time across the cluster, so two instances cannot both take the last place.
+        if (!_countsLocked)
+        {
+            await using var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, 0)", connection, transaction);
+            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.OpenSessions });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            _countsLocked = true;
+        }
+
+        await using var count = deviceId is null
+            ? new NpgsqlCommand("SELECT count(*) FROM sync_sessions WHERE status = 'Open'", connection, transaction)
+            : new NpgsqlCommand("SELECT count(*) FROM sync_sessions WHERE device_id = $1 AND status = 'Open'", connection, transaction)
+            {
+                Parameters = { new NpgsqlParameter<string> { TypedValue = deviceId } },
+            };
+        return (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(
+            "SELECT payload FROM batch_parts WHERE sync_id = $1 AND payload IS NOT NULL ORDER BY part_number", connection, transaction)
+        {
+            Parameters = { new NpgsqlParameter<string> { TypedValue = syncId } },
+        };
+        var payloads = new List<byte[]>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            payloads.Add(reader.GetFieldValue<byte[]>(0));
+        }
+
+        return payloads;
+    }
+
+    public ValueTask<LogAppendResult> AppendToLogsAsync(
+        SyncSession session,
+        IReadOnlyList<PreparedRecord> records,
+        CancellationToken cancellationToken) =>
+        rows.AppendAsync(connection, transaction, session, records, cancellationToken);
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value switch
+            {
+                null => new NpgsqlParameter { Value = DBNull.Value },
+                byte[] bytes => new NpgsqlParameter<byte[]> { TypedValue = bytes, NpgsqlDbType = NpgsqlDbType.Bytea },
+                _ => new NpgsqlParameter { Value = value },
+            });
+        }
+
+        return command;
+    }
+
+    private static long Millis(DateTime time) => UnixMillisecondsConverter.ToUnixMilliseconds(time);
+
+    private static DateTime Time(long millis) => UnixMillisecondsConverter.FromUnixMilliseconds(millis);
+}

@@ -1,0 +1,69 @@
+using System.Data;
+using BatchSync.Application.Abstractions;
+using Npgsql;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL unit of work: a connection of its own, one READ COMMITTED transaction, and first a
+/// transaction-scoped advisory lock on the sync id, taken whether or not the session's row exists yet.
+/// Every instance takes the same lock, so a sync's parts are decided one at a time across the cluster,
+/// and the lock goes with the transaction, however it ends.
+/// </summary>
+internal sealed class PostgresUnitOfWork(
+    PostgresDatabase database,
+    PostgresLogRows rows) : ISyncUnitOfWork
+{
+    public async Task<T> ExecuteAsync<T>(
+        string syncId,
+        Func<ISyncTransaction, CancellationToken, ValueTask<T>> work,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var store = new PostgresSyncTransaction(connection, transaction, syncId, rows);
+            var result = await work(store, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (Exception e) when (PostgresFaults.IsUnavailable(e))
+        {
+            throw new StorageUnavailableException("The database cannot be reached.", e);
+        }
+    }
+}
+
+/// <summary>Locks of the cluster: advisory lock keys in namespaces of their own.</summary>
+internal static class AdvisoryLocks
+{
+    /// <summary>A sync: its parts and its completion, one at a time.</summary>
+    public const int Sync = 1;
+
+    /// <summary>A dated log file: one writer at a time.</summary>
+    public const int LogFile = 2;
+
+    /// <summary>Opening a sync: the open-session limits counted one opening at a time.</summary>
+    public const int OpenSessions = 3;
+
+    /// <summary>Schema work: migrations and partitions.</summary>
+    public const int Schema = 4;
+
+    /// <summary>Background jobs run once across the cluster.</summary>
+    public const int Job = 5;
+}
+
+internal static class PostgresFaults
+{
+    /// <summary>The database is gone or going (connection lost, server shutting down or starting): the request may be retried.</summary>
+    public static bool IsUnavailable(Exception e) => e switch
+    {
+        StorageUnavailableException => false,
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) ||
+                                pg.SqlState is "57P01" or "57P02" or "57P03" or "53300",
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException,
+        TimeoutException => true,
+        _ => e.InnerException is { } inner && IsUnavailable(inner),
+    };
+}
