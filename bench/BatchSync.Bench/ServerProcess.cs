@@ -21,6 +21,12 @@ internal sealed class ServerProcess : IDisposable
         BaseUrl = baseUrl;
     }
 
+    /// <summary>
+    /// Settings every server started here gets for its data folder, before the caller's own: the storage
+    /// a test suite runs on (a PostgreSQL database per data folder), or the bench's provider.
+    /// </summary>
+    public static Func<string, IReadOnlyDictionary<string, string>>? StorageSettings { get; set; }
+
     public int Pid => _process.Id;
 
     public Uri BaseUrl { get; }
@@ -180,6 +186,11 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["BatchSync__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in StorageSettings?.Invoke(dataDirectory) ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         return start;
     }
 

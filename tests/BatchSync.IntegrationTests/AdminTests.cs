@@ -104,7 +104,7 @@ public sealed class AdminTests : IDisposable
 
         var aborted = await _admin.PostAsync($"/api/v1/admin/sessions/{syncId}/abort", null);
         Assert.Equal("aborted", (await aborted.Json()).GetProperty("data").GetProperty("sync_status").GetString());
-        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", syncId));
+        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p", syncId));
 
         var late = await _device.PostPart(SyncData.Part(syncId, device, 2, 3, SyncData.Records(5, SyncData.Start + 60_000)));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
@@ -113,7 +113,7 @@ public sealed class AdminTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.PostAsync("/api/v1/admin/sessions/nothing-here/abort", null)).StatusCode);
 
         await Eventually.True(
-            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = $p", syncId) == 1,
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = @p", syncId) == 1,
             TimeSpan.FromSeconds(10));
     }
 
@@ -178,7 +178,7 @@ public sealed class AdminTests : IDisposable
         await CompleteSync(device, SyncData.Records(30));
         await _device.PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, [SyncData.Location(SyncData.Start, latitude: 99)]));
         await Eventually.True(
-            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE device_id = $p", device) == 4,
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE device_id = @p", device) == 4,
             TimeSpan.FromSeconds(10));
 
         var rejected = await Data($"/api/v1/admin/audit?device_id={device}&outcome=rejected");

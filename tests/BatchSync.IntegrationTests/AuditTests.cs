@@ -9,11 +9,11 @@ public class AuditTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     private List<(string Outcome, long Status, string? Token, string? Device, string? Sync, long? Part, string? Reason, string RequestId)> EventsOf(string device)
     {
         using var db = app.OpenDatabase();
-        using var select = db.CreateCommand();
-        select.CommandText =
+        using var select = TestStorage.Command(
+            db,
             "SELECT outcome, status, token_name, device_id, sync_id, part_number, reason, request_id FROM audit_events " +
-            "WHERE device_id = $d OR path LIKE '%' || $d ORDER BY id";
-        select.Parameters.AddWithValue("$d", device);
+            "WHERE device_id = @d OR path LIKE '%' || @d ORDER BY id",
+            ("@d", device));
         using var row = select.ExecuteReader();
         var events = new List<(string, long, string?, string?, string?, long?, string?, string)>();
         while (row.Read())

@@ -83,8 +83,8 @@ public class ChecksumTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         var body = await response.Json();
         Assert.Contains(expected, body.GetProperty("errors").GetProperty("checksum")[0].GetString());
         Assert.False(body.GetProperty("retryable").GetBoolean());
-        Assert.Equal(0L, app.Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE sync_id = $p", syncId));
-        Assert.Equal(0L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
+        Assert.Equal(0L, app.Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE sync_id = @p", syncId));
+        Assert.Equal(0L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = @p", device));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class ChecksumTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         var response = await Post(corrupted);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
+        Assert.Equal(0L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = @p", device));
     }
 
     [Fact]

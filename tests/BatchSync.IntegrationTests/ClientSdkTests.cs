@@ -160,7 +160,7 @@ public sealed class ClientSdkTests : IDisposable
             Assert.Equal(500L, store.PendingCount);
         }
 
-        var syncId = _app.Column<string>("SELECT sync_id FROM sync_sessions WHERE device_id = $p", device).Single();
+        var syncId = _app.Column<string>("SELECT sync_id FROM sync_sessions WHERE device_id = @p", device).Single();
         var second = new FaultHandler(_app.Server.CreateHandler());
         using (var store = new OfflineStore(_storePath))
         {

@@ -18,7 +18,7 @@ public class LogFileTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         foreach (var type in (string[])["location", "driving"])
         {
             var table = type == "location" ? "location_logs" : "driving_logs";
-            var fromTable = Rows($"SELECT log_date, data FROM {table} WHERE device_id = $p ORDER BY timestamp, id", device);
+            var fromTable = Rows($"SELECT CAST(log_date AS TEXT), data FROM {table} WHERE device_id = @p ORDER BY timestamp, id", device);
             var dates = fromTable.Select(r => r.Date).Distinct().ToList();
             Assert.NotEmpty(dates);
             foreach (var date in dates)
@@ -108,8 +108,8 @@ public class LogFileTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.True((await failed.Json()).GetProperty("retryable").GetBoolean());
         Assert.NotNull(failed.Headers.RetryAfter);
-        Assert.Equal(9L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
-        Assert.Equal(1L, app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = $p AND log_type = 'location'", device));
+        Assert.Equal(9L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = @p", device));
+        Assert.Equal(1L, app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = @p AND log_type = 'location'", device));
 
         var resent = await (await _client.PostPart(parts[1])).Json();
         Assert.True(resent.GetProperty("sync_complete").GetBoolean());
@@ -118,14 +118,14 @@ public class LogFileTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Directory.Delete(path);
         await Eventually.True(
             () => File.Exists(path) &&
-                  app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = $p", device) == 0,
+                  app.Scalar<long>("SELECT COUNT(*) FROM log_file_outbox WHERE device_id = @p", device) == 0,
             TimeSpan.FromSeconds(20));
-        Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = $p ORDER BY timestamp, id", device), File.ReadAllLines(path));
+        Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = @p ORDER BY timestamp, id", device), File.ReadAllLines(path));
 
         await Sync(device, SyncData.Records(10, SyncData.Start + 60_000));
         var lines = File.ReadAllLines(path);
         Assert.Equal(18, lines.Length);
-        Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = $p ORDER BY timestamp, id", device), lines);
+        Assert.Equal(app.Column<string>("SELECT data FROM location_logs WHERE device_id = @p ORDER BY timestamp, id", device), lines);
     }
 
     private async Task Sync(string device, IReadOnlyList<System.Text.Json.Nodes.JsonObject> records)
@@ -145,9 +145,7 @@ public class LogFileTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     private List<(string Date, string Data)> Rows(string sql, string device)
     {
         using var db = app.OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", device);
+        using var command = TestStorage.Command(db, sql, ("@p", device));
         using var reader = command.ExecuteReader();
         var rows = new List<(string, string)>();
         while (reader.Read())

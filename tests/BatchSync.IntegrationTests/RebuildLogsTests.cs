@@ -31,8 +31,16 @@ public sealed class RebuildLogsTests : IDisposable
             }
 
             var (refused, message) = await ServerProcess.RunCommandAsync(ServerDll, _data, "rebuild-logs");
-            Assert.Equal(2, refused);
-            Assert.Contains("in use by another BatchSync process", message);
+            if (TestStorage.IsPostgreSql)
+            {
+                // Each file is rewritten under the lock the servers take too: safe beside them.
+                Assert.True(refused == 0, message);
+            }
+            else
+            {
+                Assert.Equal(2, refused);
+                Assert.Contains("in use by another BatchSync process", message);
+            }
         }
 
         var files = Directory.GetFiles(Path.Combine(_data, "logs"), "*.jsonl", SearchOption.AllDirectories);
@@ -61,7 +69,16 @@ public sealed class RebuildLogsTests : IDisposable
     {
         var (code, output) = await ServerProcess.RunCommandAsync(ServerDll, _data, "rebuild-logs");
 
-        Assert.Equal(1, code);
-        Assert.Contains("No database", output);
+        if (TestStorage.IsPostgreSql)
+        {
+            // The database is the server's, empty: migrated, and nothing to rewrite.
+            Assert.True(code == 0, output);
+            Assert.Contains("Rebuilt 0 dated log files", output);
+        }
+        else
+        {
+            Assert.Equal(1, code);
+            Assert.Contains("No database", output);
+        }
     }
 }

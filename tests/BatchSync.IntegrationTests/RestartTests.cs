@@ -69,7 +69,7 @@ public class RestartTests
         var last = await (await second.ClientWith(BatchSyncApp.DeviceToken).PostPart(parts[1])).Json();
 
         Assert.True(last.GetProperty("sync_complete").GetBoolean());
-        var stored = second.Column<long>("SELECT timestamp FROM location_logs WHERE device_id = $p ORDER BY id", device);
+        var stored = second.Column<long>("SELECT timestamp FROM location_logs WHERE device_id = @p ORDER BY id", device);
         Assert.Equal(records.Where(r => (string)r["type"]! == "location").Select(r => (long)r["timestamp"]!), stored);
     }
 }

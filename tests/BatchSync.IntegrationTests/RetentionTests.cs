@@ -52,10 +52,10 @@ public sealed class RetentionTests : IDisposable
         var expired = await Session(stale);
         Assert.Equal([1, 2, 3], expired.GetProperty("missing_parts").EnumerateArray().Select(p => p.GetInt32()));
         Assert.Equal(0, expired.GetProperty("parts").GetArrayLength());
-        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", stale));
+        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p", stale));
         Assert.Equal("open", await StatusOf(busy));
         await Eventually.True(
-            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'expired' AND sync_id = $p", stale) == 1,
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'expired' AND sync_id = @p", stale) == 1,
             TimeSpan.FromSeconds(10),
             "the expiry is audited");
 
@@ -68,7 +68,7 @@ public sealed class RetentionTests : IDisposable
         await _client.PostPart(staleParts[0]).Ok();
         var done = await (await _client.PostPart(staleParts[2])).Json();
         Assert.True(done.GetProperty("sync_complete").GetBoolean());
-        Assert.Equal(27L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE sync_id = $p", stale));
+        Assert.Equal(27L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE sync_id = @p", stale));
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class RetentionTests : IDisposable
 
         _time.Advance(TimeSpan.FromDays(2));
         await Eventually.True(async () => await StatusOf(syncId) is null, TimeSpan.FromSeconds(10), "the sweep forgets the session");
-        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", syncId));
-        Assert.Equal(18L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
+        Assert.Equal(0L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p", syncId));
+        Assert.Equal(18L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = @p", device));
 
         // Sent again after that, the sync is a new session whose records are all known: none is stored twice.
         foreach (var part in parts)
@@ -99,6 +99,6 @@ public sealed class RetentionTests : IDisposable
         }
 
         Assert.Equal("completed", await StatusOf(syncId));
-        Assert.Equal(18L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
+        Assert.Equal(18L, _app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = @p", device));
     }
 }

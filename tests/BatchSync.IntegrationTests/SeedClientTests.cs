@@ -30,10 +30,10 @@ public class SeedClientTests
             225,
             r.GetProperty("location").EnumerateObject().Sum(d => d.Value.GetInt32())));
 
-        Assert.Equal(225L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = $p", device));
-        Assert.Equal(25L, app.Scalar<long>("SELECT COUNT(*) FROM driving_logs WHERE device_id = $p", device));
+        Assert.Equal(225L, app.Scalar<long>("SELECT COUNT(*) FROM location_logs WHERE device_id = @p", device));
+        Assert.Equal(25L, app.Scalar<long>("SELECT COUNT(*) FROM driving_logs WHERE device_id = @p", device));
         // The seed's client builds sync ids from an undefined field: undefined_<ms>_<random>.
-        Assert.Equal(2L, app.Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE device_id = $p AND sync_id LIKE 'undefined\\_%' ESCAPE '\\' AND status = 'Completed'", device));
+        Assert.Equal(2L, app.Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE device_id = @p AND sync_id LIKE 'undefined\\_%' ESCAPE '\\' AND status = 'Completed'", device));
     }
 
     private static async Task<(int ExitCode, string Output, string Errors)> RunNodeAsync(string baseUrl, string token, string device, int records, int syncs)

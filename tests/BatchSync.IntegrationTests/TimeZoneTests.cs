@@ -19,6 +19,6 @@ public class TimeZoneTests
 
         Assert.Equal(1, body.GetProperty("processing_results").GetProperty("location").GetProperty("2023-09-08").GetInt32());
         Assert.True(File.Exists(app.LogFile("location", "2023-09-08", device)));
-        Assert.Equal("2023-09-08", app.Scalar<string>("SELECT log_date FROM location_logs WHERE device_id = $p", device));
+        Assert.Equal("2023-09-08", app.Scalar<string>("SELECT CAST(log_date AS TEXT) FROM location_logs WHERE device_id = @p", device));
     }
 }

@@ -46,8 +46,8 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
 
         Assert.Equal(45, Count("location_logs", device));
         Assert.Equal(5, Count("driving_logs", device));
-        Assert.Equal("Completed", Scalar<string>("SELECT status FROM sync_sessions WHERE sync_id = $p", syncId));
-        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p AND payload IS NOT NULL", syncId));
+        Assert.Equal("Completed", Scalar<string>("SELECT status FROM sync_sessions WHERE sync_id = @p", syncId));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p AND payload IS NOT NULL", syncId));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         await _client.PostPart(SyncData.Part(syncId, device, 2, 2, part2));
         await _client.PostPart(SyncData.Part(syncId, device, 1, 2, part1));
 
-        var latitudes = Column<double>("SELECT latitude FROM location_logs WHERE device_id = $p ORDER BY id", device);
+        var latitudes = Column<double>("SELECT latitude FROM location_logs WHERE device_id = @p ORDER BY id", device);
 
         Assert.Equal([4, 2, 3, 5, 1], latitudes);
     }
@@ -166,7 +166,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var body = await again.Json();
         Assert.True(body.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", syncId));
+        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p", syncId));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         var device = SyncData.NewId("conflict");
         var syncId = SyncData.NewId(device);
         await _client.PostPart(SyncData.Part(syncId, device, 1, 2, SyncData.Records(5)));
-        var hash = Scalar<string>("SELECT content_hash FROM batch_parts WHERE sync_id = $p", syncId);
+        var hash = Scalar<string>("SELECT content_hash FROM batch_parts WHERE sync_id = @p", syncId);
 
         var response = await _client.PostPart(SyncData.Part(syncId, device, 1, 2, SyncData.Records(5, latitude: 10)));
 
@@ -183,7 +183,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         var body = await response.Json();
         Assert.Equal("error", body.GetProperty("status").GetString());
         Assert.False(body.GetProperty("retryable").GetBoolean());
-        Assert.Equal(hash, Scalar<string>("SELECT content_hash FROM batch_parts WHERE sync_id = $p", syncId));
+        Assert.Equal(hash, Scalar<string>("SELECT content_hash FROM batch_parts WHERE sync_id = @p", syncId));
     }
 
     [Theory]
@@ -200,7 +200,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.True((await response.Json()).GetProperty("errors").TryGetProperty(field, out _));
-        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = $p", syncId));
+        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p", syncId));
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.Equal("Validation failed", body.GetProperty("message").GetString());
         var fields = body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
         Assert.Equal(["records[1].latitude", "records[3].longitude", "records[4].type"], fields);
-        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE sync_id = $p", syncId));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE sync_id = @p", syncId));
         Assert.Equal(0, Count("location_logs", device));
     }
 
@@ -256,7 +256,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.True((await response.Json()).GetProperty("errors").TryGetProperty("records", out _));
-        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE sync_id = $p", syncId));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM sync_sessions WHERE sync_id = @p", syncId));
     }
 
     [Fact]
@@ -280,7 +280,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     }
 
     private int Count(string table, string device) =>
-        (int)Scalar<long>($"SELECT COUNT(*) FROM {table} WHERE device_id = $p", device);
+        (int)Scalar<long>($"SELECT COUNT(*) FROM {table} WHERE device_id = @p", device);
 
     private T Scalar<T>(string sql, string parameter) => app.Scalar<T>(sql, parameter);
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BatchSync.IntegrationTests.Infrastructure;
@@ -45,31 +44,22 @@ public class BatchSyncApp : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A read connection to the server's own database file.</summary>
-    public SqliteConnection OpenDatabase()
-    {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "batchsync.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        return connection;
-    }
+    /// <summary>A connection to the server's own database (its SQLite file, or its PostgreSQL database).</summary>
+    public System.Data.Common.DbConnection OpenDatabase() => TestStorage.Open(DataDirectory);
 
-    /// <summary>One value from the server's database; <c>$p</c> in the SQL is <paramref name="parameter"/>.</summary>
+    /// <summary>One value from the server's database; <c>@p</c> in the SQL is <paramref name="parameter"/>.</summary>
     public T Scalar<T>(string sql, string parameter)
     {
         using var db = OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
+        using var command = TestStorage.Command(db, sql, ("@p", parameter));
         return (T)command.ExecuteScalar()!;
     }
 
-    /// <summary>The first column of every row; <c>$p</c> in the SQL is <paramref name="parameter"/>.</summary>
+    /// <summary>The first column of every row; <c>@p</c> in the SQL is <paramref name="parameter"/>.</summary>
     public List<T> Column<T>(string sql, string parameter)
     {
         using var db = OpenDatabase();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
+        using var command = TestStorage.Command(db, sql, ("@p", parameter));
         using var reader = command.ExecuteReader();
         var values = new List<T>();
         while (reader.Read())
@@ -87,6 +77,11 @@ public class BatchSyncApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("BatchSync:DataDirectory", DataDirectory);
+        foreach (var (key, value) in TestStorage.SettingsFor(DataDirectory))
+        {
+            builder.UseSetting(key, value);
+        }
+
         Token(builder, 0, "test-device", "device", "*", DeviceToken);
         Token(builder, 1, "test-phone-1", "device", ScopedDevice, ScopedToken);
         Token(builder, 2, "test-admin", "admin", "*", AdminToken);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 
 namespace BatchSync.IntegrationTests.Infrastructure;
 
@@ -12,13 +11,7 @@ internal static class StoredLogs
 {
     private static readonly string[] Types = ["location", "driving"];
 
-    public static SqliteConnection Open(string dataDirectory)
-    {
-        var connection = new SqliteConnection(
-            $"Data Source={Path.Combine(dataDirectory, "batchsync.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        return connection;
-    }
+    public static System.Data.Common.DbConnection Open(string dataDirectory) => TestStorage.Open(dataDirectory);
 
     /// <summary>The device's records in both tables, as (type, timestamp), in table order.</summary>
     public static List<(string Type, long Timestamp)> RecordsOf(string dataDirectory, string deviceId)
@@ -27,9 +20,7 @@ internal static class StoredLogs
         var rows = new List<(string, long)>();
         foreach (var type in Types)
         {
-            using var select = db.CreateCommand();
-            select.CommandText = $"SELECT timestamp FROM {type}_logs WHERE device_id = $d ORDER BY timestamp, id";
-            select.Parameters.AddWithValue("$d", deviceId);
+            using var select = TestStorage.Command(db, $"SELECT timestamp FROM {type}_logs WHERE device_id = @d ORDER BY timestamp, id", ("@d", deviceId));
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
@@ -67,7 +58,7 @@ internal static class StoredLogs
         {
             var files = new Dictionary<string, List<string>>();
             using var select = db.CreateCommand();
-            select.CommandText = $"SELECT log_date, device_id, data FROM {type}_logs ORDER BY device_id, timestamp, id";
+            select.CommandText = $"SELECT CAST(log_date AS TEXT), device_id, data FROM {type}_logs ORDER BY device_id, timestamp, id";
             using (var reader = select.ExecuteReader())
             {
                 while (reader.Read())

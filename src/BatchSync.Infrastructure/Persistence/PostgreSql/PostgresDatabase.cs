@@ -18,13 +18,20 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(storage.Value.ConnectionString)
         {
             // Temporary staging tables and prepared statements outlive a connection's return to the pool;
-            // every lock this code takes on a session is released by the same code.
+            // nothing on these connections holds a lock past its transaction.
             NoResetOnClose = true,
             MaxAutoPrepare = Math.Max(new NpgsqlConnectionStringBuilder(storage.Value.ConnectionString).MaxAutoPrepare, 64),
             AutoPrepareMinUsages = 2,
         };
         ConnectionString = builder.ConnectionString;
         DataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+
+        // Session-level locks go through connections that are reset on their return to the pool
+        // (DISCARD ALL releases every advisory lock), so no failure path can leave a lock held.
+        LockSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(storage.Value.ConnectionString)
+        {
+            ApplicationName = "batchsync-locks",
+        }.ConnectionString).Build();
     }
 
     public string DataDirectory { get; }
@@ -35,5 +42,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    /// <summary>For work that holds a session-level advisory lock.</summary>
+    public NpgsqlDataSource LockSource { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        await LockSource.DisposeAsync();
+    }
 }

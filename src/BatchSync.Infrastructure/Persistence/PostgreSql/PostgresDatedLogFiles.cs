@@ -95,7 +95,7 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     public async Task<bool> WriteFileAsync(RecordType type, string deviceId, DateOnly date, bool wait, bool rebuild, CancellationToken cancellationToken)
     {
         var fileKey = $"{type.WireName()}/{LogCalendar.Format(date)}/{deviceId}";
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.LockSource.OpenConnectionAsync(cancellationToken);
         if (!await LockAsync(connection, fileKey, wait, cancellationToken))
         {
             return false;
@@ -241,10 +241,8 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            // A connection that cannot unlock is broken: closing it ends the session, and the lock with it.
-            logger.LogWarning("Lock on dated log file {File} not released ({Reason}); the connection is dropped", fileKey, e.Message);
-            await connection.CloseAsync();
-            NpgsqlConnection.ClearPool(connection);
+            // Its return to the pool resets the session (DISCARD ALL), which releases the lock.
+            logger.LogWarning("Lock on dated log file {File} not released at once ({Reason}); the pool's reset releases it", fileKey, e.Message);
         }
     }
 

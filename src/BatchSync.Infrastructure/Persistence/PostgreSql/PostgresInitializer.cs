@@ -45,7 +45,7 @@ internal sealed class PostgresInitializer(
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.LockSource.OpenConnectionAsync(cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1, 0)", connection))
         {
             take.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.Schema });

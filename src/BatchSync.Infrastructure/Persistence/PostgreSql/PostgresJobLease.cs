@@ -11,7 +11,7 @@ internal sealed class PostgresJobLease(PostgresDatabase database, TimeProvider t
 {
     public async Task<IAsyncDisposable?> TryAcquireAsync(string job, TimeSpan interval, CancellationToken cancellationToken)
     {
-        var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await database.LockSource.OpenConnectionAsync(cancellationToken);
         try
         {
             await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_lock($1, hashtext($2))", connection))
@@ -61,7 +61,7 @@ internal sealed class PostgresJobLease(PostgresDatabase database, TimeProvider t
             }
             catch (NpgsqlException)
             {
-                NpgsqlConnection.ClearPool(connection);
+                // Its return to the pool resets the session (DISCARD ALL), which releases the lock.
             }
             finally
             {

@@ -54,16 +54,21 @@ internal sealed class PostgresAuditStore(PostgresDatabase database) : IAuditStor
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Varchar, cancellationToken);
 }
 
-/// <summary>Finished sessions forgotten on PostgreSQL: one statement, parts go by the foreign key's cascade.</summary>
+/// <summary>
+/// Finished sessions forgotten on PostgreSQL: one statement, parts go by the foreign key's cascade. A
+/// session whose sync lock is held (a part arriving for it) is skipped this round; one purged first is
+/// new to the part that waited for it.
+/// </summary>
 internal sealed class PostgresSessionRetention(PostgresDatabase database) : ISessionRetention
 {
     public async Task<int> PurgeFinishedAsync(DateTime finishedBefore, int limit, CancellationToken cancellationToken)
     {
         await using var purge = database.DataSource.CreateCommand(
             "DELETE FROM sync_sessions WHERE sync_id IN (SELECT sync_id FROM sync_sessions WHERE status IN ('Completed', 'Expired') " +
-            "AND updated_at < $1 ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)");
+            "AND updated_at < $1 AND pg_try_advisory_xact_lock($3, hashtext(sync_id)) ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)");
         purge.Parameters.Add(new NpgsqlParameter<long> { TypedValue = UnixMillisecondsConverter.ToUnixMilliseconds(finishedBefore) });
         purge.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        purge.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.Sync });
         return await purge.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -7,7 +7,7 @@ using NpgsqlTypes;
 
 namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 
-/// <summary>One sync's unit of work on PostgreSQL; the first call takes the sync's lock.</summary>
+/// <summary>One sync's unit of work on PostgreSQL; whichever call comes first takes the sync's lock.</summary>
 internal sealed class PostgresSyncTransaction(
     NpgsqlConnection connection,
     NpgsqlTransaction transaction,
@@ -70,6 +70,7 @@ internal sealed class PostgresSyncTransaction(
 
     public async ValueTask SaveSessionAsync(SyncSession session, StagedPart? staged, CancellationToken cancellationToken)
     {
+        await LockAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var values = new object?[]
         {
@@ -119,6 +120,7 @@ internal sealed class PostgresSyncTransaction(
 
     public async ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken)
     {
+        await LockAsync(cancellationToken);
         // Openings are counted one at a time across the cluster, so two instances cannot both take the last place.
         if (!_countsLocked)
         {
@@ -139,6 +141,7 @@ internal sealed class PostgresSyncTransaction(
 
     public async ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken)
     {
+        await LockAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
             "SELECT payload FROM batch_parts WHERE sync_id = $1 AND payload IS NOT NULL ORDER BY part_number", connection, transaction)
         {
@@ -154,11 +157,28 @@ internal sealed class PostgresSyncTransaction(
         return payloads;
     }
 
-    public ValueTask<LogAppendResult> AppendToLogsAsync(
+    public async ValueTask<LogAppendResult> AppendToLogsAsync(
         SyncSession session,
         IReadOnlyList<PreparedRecord> records,
-        CancellationToken cancellationToken) =>
-        rows.AppendAsync(connection, transaction, session, records, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        await LockAsync(cancellationToken);
+        return await rows.AppendAsync(connection, transaction, session, records, cancellationToken);
+    }
+
+    private async ValueTask LockAsync(CancellationToken cancellationToken)
+    {
+        if (_locked)
+        {
+            return;
+        }
+
+        await using var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction);
+        take.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.Sync });
+        take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = syncId });
+        await take.ExecuteNonQueryAsync(cancellationToken);
+        _locked = true;
+    }
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {

@@ -19,18 +19,30 @@ internal sealed class PostgresUnitOfWork(
         Func<ISyncTransaction, CancellationToken, ValueTask<T>> work,
         CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var store = new PostgresSyncTransaction(connection, transaction, syncId, rows);
-            var result = await work(store, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        catch (Exception e) when (PostgresFaults.IsUnavailable(e))
-        {
-            throw new StorageUnavailableException("The database cannot be reached.", e);
+            try
+            {
+                await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+                var store = new PostgresSyncTransaction(connection, transaction, syncId, rows);
+                var result = await work(store, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+                // Two completions of one device inserting the same records in another order: PostgreSQL
+                // undid one of them, whose work runs again from the start (it reloads the session).
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DiskFull)
+            {
+                throw new StorageFullException("The database's storage is full.", e);
+            }
+            catch (Exception e) when (PostgresFaults.IsUnavailable(e))
+            {
+                throw new StorageUnavailableException("The database cannot be reached.", e);
+            }
         }
     }
 }
@@ -60,6 +72,7 @@ internal static class PostgresFaults
     public static bool IsUnavailable(Exception e) => e switch
     {
         StorageUnavailableException => false,
+        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.DiskFull } => false,
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) ||
                                 pg.SqlState is "57P01" or "57P02" or "57P03" or "53300",
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException,
