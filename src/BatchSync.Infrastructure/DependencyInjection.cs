@@ -99,6 +99,7 @@ public static class DependencyInjection
         services.AddSingleton<ISessionRetention, PostgresSessionRetention>();
         services.AddSingleton<ITokenUsage, PostgresTokenUsage>();
         services.AddSingleton<IJobLease, PostgresJobLease>();
+        services.AddSingleton<ISharedRateBuckets, PostgresRateBuckets>();
     }
 }
 

@@ -145,6 +145,45 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IDisposable
         AssertEveryRecordOnce(fleet);
     }
 
+    [Fact]
+    public async Task OneTokenOnTwoInstances_RequestRateSummedOverBothStaysNearItsLimit()
+    {
+        const int PerSecond = 20;
+        var seconds = 3;
+        using var cluster = await Cluster.StartAsync(2, () => Start(new()
+        {
+            ["BatchSync:Limits:RequestsPerSecondPerToken"] = $"{PerSecond}",
+            ["BatchSync:Limits:RequestBurstPerToken"] = $"{PerSecond}",
+        }));
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the readiness probes' requests refill away
+
+        var accepted = 0;
+        var refused = 0;
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            while (DateTime.UtcNow < until)
+            {
+                using var response = await cluster.Clients[c % 2].GetAsync("/api/v1/sync-sessions/rate_probe");
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    Assert.NotNull(response.Headers.RetryAfter);
+                    Interlocked.Increment(ref refused);
+                }
+                else
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+        })));
+
+        // One bucket for the cluster lets through its burst and its rate; a bucket per instance, twice that.
+        var oneBucket = PerSecond + (PerSecond * seconds);
+        output.WriteLine($"{accepted} accepted, {refused} refused; one shared bucket allows about {oneBucket}");
+        Assert.True(refused > 0);
+        Assert.InRange(accepted, oneBucket / 2, oneBucket + (2 * (PerSecond / 10)) + 4);
+    }
+
     private static bool Flag(JsonElement body, string name) => body.TryGetProperty(name, out var flag) && flag.GetBoolean();
 
     /// <summary>A phone that keeps sending each part (to the next instance) until it is acknowledged.</summary>
@@ -195,8 +234,10 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IDisposable
         StoredLogs.AssertFilesMatchTables(_data);
     }
 
-    private ServerProcess Start() =>
-        ServerProcess.Start(ServerDll, _data, new Dictionary<string, string> { ["cluster"] = Token }, null, _lines.Enqueue);
+    private ServerProcess Start() => Start([]);
+
+    private ServerProcess Start(Dictionary<string, string> settings) =>
+        ServerProcess.Start(ServerDll, _data, new Dictionary<string, string> { ["cluster"] = Token }, settings, _lines.Enqueue);
 
     /// <summary>Instances on the same data folder and database, each with its client.</summary>
     private sealed class Cluster : IDisposable

@@ -93,3 +93,31 @@ internal sealed class PostgresTokenUsage(PostgresDatabase database, ILogger<Post
         }
     }
 }
+
+/// <summary>The cluster's token buckets, one row per token name in <c>rate_buckets</c>; a take is one round trip.</summary>
+internal sealed class PostgresRateBuckets(PostgresDatabase database) : ISharedRateBuckets
+{
+    public async Task<int> TakeAsync(string name, int want, int perSecond, int burst, CancellationToken cancellationToken)
+    {
+        await using var batch = database.DataSource.CreateBatch();
+        var create = new NpgsqlBatchCommand(
+            "INSERT INTO rate_buckets (name, tokens, updated_at) VALUES ($1, $2, now()) ON CONFLICT (name) DO NOTHING RETURNING 0");
+        create.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        create.Parameters.Add(new NpgsqlParameter<double> { TypedValue = burst });
+        var take = new NpgsqlBatchCommand(
+            "WITH refilled AS (SELECT LEAST($4::float8, tokens + EXTRACT(EPOCH FROM now() - updated_at)::float8 * $3) AS tokens " +
+            "FROM rate_buckets WHERE name = $1 FOR UPDATE), " +
+            "taken AS (SELECT tokens, GREATEST(0, LEAST($2::float8, floor(tokens))) AS granted FROM refilled) " +
+            "UPDATE rate_buckets SET tokens = taken.tokens - taken.granted, updated_at = now() FROM taken WHERE name = $1 RETURNING taken.granted");
+        take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        take.Parameters.Add(new NpgsqlParameter<double> { TypedValue = want });
+        take.Parameters.Add(new NpgsqlParameter<double> { TypedValue = perSecond });
+        take.Parameters.Add(new NpgsqlParameter<double> { TypedValue = burst });
+        batch.BatchCommands.Add(create);
+        batch.BatchCommands.Add(take);
+        // Both statements return rows (the first none or one), so the second's are the next result.
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (int)reader.GetDouble(0) : 0;
+    }
+}
