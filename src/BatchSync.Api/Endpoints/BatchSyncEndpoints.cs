@@ -63,7 +63,18 @@ internal static class BatchSyncEndpoints
             return TooLarge(http, limit);
         }
 
-        var body = await ReadBodyAsync(http.Request.BodyReader, limit, cancellationToken);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(http.Request.BodyReader, limit, cancellationToken);
+        }
+        catch (Exception e) when (EncodedBodyDigest.SentEncoding(http) is { } sent && IsUndecodable(e))
+        {
+            // A body that claims an encoding it does not have can never succeed: a 400, not a retryable 500.
+            return ApiErrors.Envelope(http, StatusCodes.Status400BadRequest, "Body is not valid compressed data",
+                new Dictionary<string, string[]> { ["body"] = [$"is not valid {sent} data, as its Content-Encoding says it is"] });
+        }
+
         if (body is null)
         {
             return TooLarge(http, limit);
@@ -148,6 +159,9 @@ internal static class BatchSyncEndpoints
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
     }
+
+    /// <summary>What the decoders throw for corrupt or truncated input (Brotli's decoder throws InvalidOperationException).</summary>
+    private static bool IsUndecodable(Exception e) => e is InvalidDataException or InvalidOperationException;
 
     private static IResult TooLarge(HttpContext http, long limit) =>
         ApiErrors.Envelope(http, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {limit} bytes");
