@@ -20,6 +20,24 @@ public static class DataCommands
     }
 
     /// <summary>
+    /// Takes the data folder for this process before the server starts; false (and one line on
+    /// <paramref name="output"/>) when another process holds it.
+    /// </summary>
+    public static bool TryTakeDataFolder(IServiceProvider services, TextWriter output)
+    {
+        try
+        {
+            services.GetRequiredService<SqliteDatabase>().Lock();
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            output.WriteLine(e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Rewrites every dated log file from the database, the source of truth. Refuses while a server
     /// uses the data folder. Returns the process exit code.
     /// </summary>

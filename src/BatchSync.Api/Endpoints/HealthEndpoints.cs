@@ -16,6 +16,13 @@ internal static class HealthEndpoints
         return app;
     }
 
+    /// <summary>A browser that opens the server's address lands on Swagger UI, not on a JSON 404.</summary>
+    public static IEndpointRouteBuilder MapRoot(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+        return app;
+    }
+
     private static Task WriteAsync(HttpContext http, HealthReport report) =>
         http.Response.WriteAsJsonAsync(
             new HealthResponseBody(
