@@ -31,6 +31,7 @@ internal static class AdminEndpoints
         admin.MapGet("/sessions/{sync_id}", GetSessionAsync)
             .WithName("AdminGetSession")
             .WithSummary("One session with its parts (number, record count, checksum, received at)")
+            .WithDescription("Any device's session, with `missing_parts` and, once completed, `processing_results`. Unknown: `404`.")
             .Produces<AdminResponse<SyncSessionDto>>()
             .ProducesErrors(401, 403, 404, 429)
             .WithMetadata(Examples.AdminSession);
@@ -38,6 +39,7 @@ internal static class AdminEndpoints
         admin.MapPost("/sessions/{sync_id}/abort", AbortSessionAsync)
             .WithName("AdminAbortSession")
             .WithSummary("Abort an open sync: its parts are deleted, parts sent for it later get 409")
+            .WithDescription("Only an open sync can be aborted (`409` otherwise, `404` if unknown). The abort is audited with the admin token's name.")
             .Produces<AdminResponse<SessionSummaryDto>>()
             .ProducesErrors(401, 403, 404, 409, 429)
             .WithMetadata(Examples.AdminAbort);
@@ -45,6 +47,7 @@ internal static class AdminEndpoints
         admin.MapGet("/devices", DevicesAsync)
             .WithName("AdminDevices")
             .WithSummary("Devices, each with its last known position and last sync")
+            .WithDescription("Every device with records or sessions, by id. The position is its latest location record.")
             .Produces<AdminResponse<Page<DeviceDto>>>()
             .ProducesErrors(400, 401, 403, 429)
             .WithMetadata(Examples.AdminDevices);

@@ -28,9 +28,11 @@ internal static class BatchSyncEndpoints
                 .WithDescription(
                     "Stores one numbered part of a sync. Parts may come in any order, concurrently and more than once; " +
                     "the part that completes the sync merges every record into the dated log tables and files and " +
-                    "answers with `sync_complete` and `processing_results`. An optional `checksum` field " +
-                    "(`sha256:` of the `records` array's bytes as sent) and an RFC 9530 `Content-Digest` header are " +
-                    "verified before anything is stored.")
+                    "answers with `sync_complete` and `processing_results`; the same part again answers `duplicate`. " +
+                    "An optional `checksum` field (`sha256:` and the hex SHA-256 of the `records` array's bytes exactly as " +
+                    "they are in the body) and an RFC 9530 `Content-Digest` header are verified before anything is " +
+                    "stored. The example carries no checksum because Swagger UI re-formats a body before sending it; " +
+                    "a client computes it over the bytes it sends.")
                 .Accepts<UploadPartRequestBody>("application/json")
                 .Produces<UploadPartResponseBody>(StatusCodes.Status200OK)
                 .ProducesErrors(400, 401, 403, 409, 413, 415, 429, 500, 507)

@@ -17,17 +17,20 @@ internal static class Examples
     private const string Forbidden =
         """{"status":"error","message":"This token may not write device device123","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""";
 
+    /// <summary>
+    /// Works as Swagger UI's Try-it-out sends it, re-formatted and all, and again as a duplicate: one part
+    /// of a sync of one part, under a sync id of its own (not the README's), without a checksum.
+    /// </summary>
     public static readonly ExamplesMetadata Upload = new(
         """
-        {"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","part_number":1,"total_parts":2,
-         "checksum":"sha256:82a7a61252a766e32f47e2dc5edc6d2c8671d248d6d2724a42afd66d692517bb",
+        {"sync_id":"device123_1694123456789_swagger","device_id":"device123","user_name":"john_doe","part_number":1,"total_parts":1,
          "records":[
           {"type":"location","timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0,"altitude":125.5,"speed":45.2,"bearing":245.8,"battery_level":85,"network_type":"WiFi","provider":"gps"},
           {"type":"driving","timestamp":1694123466789,"event_type":"driving_start","location":{"latitude":32.0863,"longitude":34.7828,"accuracy":12.0},"speed":0,"bearing":180.0}]}
         """,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","message":"Sync completed successfully","sync_id":"device123_1694123456789_k3j4h5","part_number":2,"total_parts":2,"records_count":2,"sync_complete":true,"processing_results":{"driving":{"2023-09-07":1},"location":{"2023-09-07":3}},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","message":"Sync completed successfully","sync_id":"device123_1694123456789_swagger","part_number":1,"total_parts":1,"records_count":2,"sync_complete":true,"processing_results":{"driving":{"2023-09-07":1},"location":{"2023-09-07":1}},"request_id":"5d0c1e7a9b3f2a64"}""",
             [400] = """{"status":"error","message":"Validation failed","errors":{"checksum":["does not match the records: their bytes in this body hash to sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = Forbidden,
@@ -118,5 +121,17 @@ internal static class Examples
             [200] = """{"status":"success","data":{"items":[{"device_id":"device123","last_position":{"timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0},"last_sync":{"sync_id":"device123_1694123456789_k3j4h5","sync_status":"completed","updated_at":"2023-09-07T21:51:02.12Z"}}],"page_number":1,"page_size":100,"total":1},"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,
+        });
+
+    public static readonly ExamplesMetadata HealthLive = new(
+        null,
+        new Dictionary<int, string> { [200] = """{"status":"healthy","checks":{}}""" });
+
+    public static readonly ExamplesMetadata HealthReady = new(
+        null,
+        new Dictionary<int, string>
+        {
+            [200] = """{"status":"healthy","checks":{"database":"healthy","data-folder":"healthy","free-space":"healthy"}}""",
+            [503] = """{"status":"unhealthy","checks":{"database":"healthy","data-folder":"healthy","free-space":"unhealthy"}}""",
         });
 }
