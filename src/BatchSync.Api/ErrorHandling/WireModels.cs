@@ -58,7 +58,8 @@ public sealed record HealthResponseBody(string Status, IReadOnlyDictionary<strin
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(UtcInstantJsonConverter)])]
 [JsonSerializable(typeof(UploadPartResponseBody))]
 [JsonSerializable(typeof(ErrorResponseBody))]
 [JsonSerializable(typeof(SyncSessionResponseBody))]

@@ -60,7 +60,7 @@ internal static class Examples
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","data":{"items":[{"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":3,"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:51:02.12Z","completed_at":null}],"page_number":1,"page_size":50,"total":1},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","data":{"items":[{"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":3,"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:51:02.120Z","completed_at":null}],"page_number":1,"page_size":50,"total":1,"next_cursor":null},"request_id":"5d0c1e7a9b3f2a64"}""",
             [400] = """{"status":"error","message":"Validation failed","errors":{"status":["must be open, completed, expired or aborted"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,
@@ -70,7 +70,7 @@ internal static class Examples
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","data":{"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":[1,2],"missing_parts":[3,4,5],"records_received":200,"parts":[{"part_number":1,"record_count":100,"checksum":"sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8","received_at":"2023-09-07T21:50:57.012Z"},{"part_number":2,"record_count":100,"checksum":"sha256:a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3","received_at":"2023-09-07T21:50:59.48Z"}],"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:50:59.48Z","completed_at":null,"processing_results":null},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","data":{"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"open","total_parts":5,"received_parts":[1,2],"missing_parts":[3,4,5],"records_received":200,"parts":[{"part_number":1,"record_count":100,"checksum":"sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8","received_at":"2023-09-07T21:50:57.012Z"},{"part_number":2,"record_count":100,"checksum":"sha256:a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3","received_at":"2023-09-07T21:50:59.480Z"}],"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-07T21:50:59.480Z","completed_at":null,"processing_results":null},"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,
             [404] = """{"status":"error","message":"Sync session device123_1694123456789_k3j4h5 not found","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
@@ -80,7 +80,7 @@ internal static class Examples
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","data":{"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"aborted","total_parts":5,"received_parts":0,"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-08T08:00:00Z","completed_at":null},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","data":{"sync_id":"device123_1694123456789_k3j4h5","device_id":"device123","user_name":"john_doe","sync_status":"aborted","total_parts":5,"received_parts":0,"created_at":"2023-09-07T21:50:56.789Z","updated_at":"2023-09-08T08:00:00.000Z","completed_at":null},"request_id":"5d0c1e7a9b3f2a64"}""",
             [409] = """{"status":"error","message":"Sync device123_1694123456789_k3j4h5 is completed; only an open sync can be aborted","retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,
@@ -109,7 +109,7 @@ internal static class Examples
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","data":{"items":[{"id":812,"at":"2023-09-07T21:51:02.12Z","outcome":"refused","status":403,"request_id":"5d0c1e7a9b3f2a64","token_name":"fleet-app","remote_address":"203.0.113.7","method":"POST","path":"/batch-sync.php","device_id":"device999","user_name":"john_doe","sync_id":"device999_1694123456789_x1","part_number":1,"reason":"This token may not write device device999"}],"next_before":812},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","data":{"items":[{"id":812,"at":"2023-09-07T21:51:02.120Z","outcome":"refused","status":403,"request_id":"5d0c1e7a9b3f2a64","token_name":"fleet-app","remote_address":"203.0.113.7","method":"POST","path":"/batch-sync.php","device_id":"device999","user_name":"john_doe","sync_id":"device999_1694123456789_x1","part_number":1,"reason":"This token may not write device device999"}],"next_cursor":"ODEy","next_before":812},"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,
         });
@@ -118,7 +118,7 @@ internal static class Examples
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","data":{"items":[{"device_id":"device123","last_position":{"timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0},"last_sync":{"sync_id":"device123_1694123456789_k3j4h5","sync_status":"completed","updated_at":"2023-09-07T21:51:02.12Z"}}],"page_number":1,"page_size":100,"total":1},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","data":{"items":[{"device_id":"device123","last_position":{"timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0},"last_sync":{"sync_id":"device123_1694123456789_k3j4h5","sync_status":"completed","updated_at":"2023-09-07T21:51:02.120Z"}}],"page_number":1,"page_size":100,"total":1,"next_cursor":null},"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,
         });
