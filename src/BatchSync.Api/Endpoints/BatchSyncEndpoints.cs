@@ -128,6 +128,8 @@ internal static class BatchSyncEndpoints
                 r.Duplicate ? true : null,
                 r.SyncComplete ? true : null,
                 r.ProcessingResults,
+                r.NewRecords,
+                r.AlreadyStored,
                 http.TraceIdentifier),
             WireJsonContext.Default.UploadPartResponseBody);
     }

@@ -160,7 +160,7 @@ internal sealed class UploadBatchPartCommandHandler(
 
         merged.Sort(PreparedRecord.LogOrder);
         var appended = store.AppendToLogs(session, merged);
-        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged));
+        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged), appended.Inserted, appended.AlreadyStored);
         session.Complete(summary, now);
         store.UpdateSession(session);
         store.DropStagedRecords(syncId);
@@ -201,7 +201,9 @@ internal sealed class UploadBatchPartCommandHandler(
             summary.RecordsCount,
             duplicate,
             true,
-            summary.ProcessingResults);
+            summary.ProcessingResults,
+            summary.NewRecords,
+            summary.AlreadyStored);
 
     private static Dictionary<string, IReadOnlyDictionary<string, int>> CountByTypeAndDate(List<PreparedRecord> records)
     {
