@@ -321,4 +321,37 @@ public sealed class AdminTests : IDisposable
 
         return seen;
     }
+
+    [Fact]
+    public async Task Abort_AuditedWithItsRequest_StatusRequestIdMethodAndPath()
+    {
+        var device = SyncData.NewId("abort-audit");
+        var syncId = await OpenSync(device);
+
+        var aborted = await _admin.PostAsync($"/api/v1/admin/sessions/{syncId}/abort", null);
+        var requestId = (await aborted.Json()).GetProperty("request_id").GetString();
+        await Eventually.True(
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = $p", syncId) == 1,
+            TimeSpan.FromSeconds(10));
+        var audit = await Data($"/api/v1/admin/audit?sync_id={syncId}&outcome=aborted");
+
+        var e = audit.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(200, e.GetProperty("status").GetInt32());
+        Assert.Equal(requestId, e.GetProperty("request_id").GetString());
+        Assert.Equal("POST", e.GetProperty("method").GetString());
+        Assert.Equal($"/api/v1/admin/sessions/{syncId}/abort", e.GetProperty("path").GetString());
+        Assert.Equal(("test-admin", device), (e.GetProperty("token_name").GetString(), e.GetProperty("device_id").GetString()));
+    }
+
+    [Fact]
+    public async Task Records_TypeLeftOut_TheAnswerSaysLocation()
+    {
+        var device = SyncData.NewId("default-type");
+        await CompleteSync(device, SyncData.Records(10));
+
+        var page = await Data($"/api/v1/admin/devices/{device}/records");
+
+        Assert.Equal("location", page.GetProperty("type").GetString());
+        Assert.All(page.GetProperty("items").EnumerateArray(), r => Assert.Equal("location", r.GetProperty("record").GetProperty("type").GetString()));
+    }
 }

@@ -4,6 +4,7 @@ using BatchSync.Api.Export;
 using BatchSync.Api.OpenApi;
 using BatchSync.Application.Admin;
 using BatchSync.Application.Sync.GetSyncSession;
+using BatchSync.Domain.Audit;
 using BatchSync.Domain.Common;
 using Mediator;
 
@@ -95,8 +96,18 @@ internal static class AdminEndpoints
     private static Task<IResult> GetSessionAsync(HttpContext http, ISender sender, string sync_id, CancellationToken cancellationToken) =>
         Answer(http, sender.Send(new GetSyncSessionQuery(BearerTokenHandler.CallerOf(http.User), sync_id), cancellationToken));
 
-    private static Task<IResult> AbortSessionAsync(HttpContext http, ISender sender, string sync_id, CancellationToken cancellationToken) =>
-        Answer(http, sender.Send(new AbortSessionCommand(sync_id, http.User.Identity?.Name), cancellationToken));
+    private static async Task<IResult> AbortSessionAsync(HttpContext http, ISender sender, string sync_id, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(new AbortSessionCommand(sync_id, http.User.Identity?.Name), cancellationToken);
+        if (result.IsSuccess && http.Features.Get<Audit.AuditFacts>() is { } facts)
+        {
+            // Audited with the request like an upload: status, request id, token, address, method and path.
+            (facts.Outcome, facts.SyncId, facts.DeviceId, facts.UserName, facts.Reason) =
+                (AuditOutcomes.Aborted, result.Value.SyncId, result.Value.DeviceId, result.Value.UserName, "aborted by an administrator");
+        }
+
+        return await Answer(http, new ValueTask<Result<SessionSummaryDto>>(result));
+    }
 
     private static async Task<IResult> RecordsAsync(HttpContext http, ISender sender, string device_id, CancellationToken cancellationToken)
     {

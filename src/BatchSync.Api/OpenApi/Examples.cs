@@ -90,7 +90,7 @@ internal static class Examples
         null,
         new Dictionary<int, string>
         {
-            [200] = """{"status":"success","data":{"items":[{"timestamp":1694123456789,"log_date":"2023-09-07","sync_id":"device123_1694123456789_k3j4h5","user_name":"john_doe","record":{"type":"location","timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0}}],"next_cursor":"MTY5NDEyMzQ1Njc4OToxMg=="},"request_id":"5d0c1e7a9b3f2a64"}""",
+            [200] = """{"status":"success","data":{"items":[{"timestamp":1694123456789,"log_date":"2023-09-07","sync_id":"device123_1694123456789_k3j4h5","user_name":"john_doe","record":{"type":"location","timestamp":1694123456789,"latitude":32.0853,"longitude":34.7818,"accuracy":15.0}}],"next_cursor":"MTY5NDEyMzQ1Njc4OToxMg==","type":"location"},"request_id":"5d0c1e7a9b3f2a64"}""",
             [400] = """{"status":"error","message":"Validation failed","errors":{"type":["must be location or driving"]},"retryable":false,"request_id":"5d0c1e7a9b3f2a64"}""",
             [401] = Unauthorized,
             [403] = AdminForbidden,

@@ -59,7 +59,7 @@ internal sealed class ListSessionsQueryValidator : AbstractValidator<ListSession
     }
 }
 
-internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQueue writer, IAuditLog audit, TimeProvider time)
+internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQueue writer, TimeProvider time)
     : IQueryHandler<ListSessionsQuery, Result<Page<SessionSummaryDto>>>,
       ICommandHandler<AbortSessionCommand, Result<SessionSummaryDto>>
 {
@@ -133,7 +133,8 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQue
     public async ValueTask<Result<SessionSummaryDto>> Handle(AbortSessionCommand command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var result = await writer.ExecuteAsync<Result<SessionSummaryDto>>(store =>
+        // The abort is audited with its request (status, request id, token, address, path) by the Api.
+        return await writer.ExecuteAsync<Result<SessionSummaryDto>>(store =>
         {
             var session = store.FindSession(command.SyncId);
             if (session is null)
@@ -151,21 +152,5 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncWriteQue
             store.UpdateSession(session);
             return session.Adapt<SessionSummaryDto>();
         }, cancellationToken);
-
-        if (result.IsSuccess)
-        {
-            audit.Record(new AuditEvent
-            {
-                At = now,
-                Outcome = AuditOutcomes.Aborted,
-                SyncId = result.Value.SyncId,
-                DeviceId = result.Value.DeviceId,
-                UserName = result.Value.UserName,
-                TokenName = command.AbortedBy,
-                Reason = "aborted by an administrator",
-            });
-        }
-
-        return result;
     }
 }
