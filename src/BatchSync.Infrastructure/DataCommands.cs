@@ -66,6 +66,7 @@ public static class DataCommands
         }
 
         await using var connection = database.OpenWriteConnection();
+        Upgrades.DataUpgrades.Run(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var (files, removed) = LogFileCatchUp.RebuildAll(connection, database, services.GetRequiredService<LogCalendar>());
         await output.WriteLineAsync(
             $"Rebuilt {files} dated log files in {Path.Combine(database.DataDirectory, "logs")} from the database" +
