@@ -72,9 +72,19 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Runs an operator command of the server (<c>rebuild-logs</c>) on a data folder; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(string serverDll, string dataDirectory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunCommandAsync(string serverDll, string dataDirectory, params string[] arguments) =>
+        RunCommandAsync(serverDll, dataDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>The same, with more environment variables (<c>ASPNETCORE_ENVIRONMENT</c> among them).</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(
+        string serverDll, string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = StartInfo(serverDll, dataDirectory, arguments);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -29,6 +29,7 @@ public static class DependencyInjection
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, WireJsonContext.Default);
+            o.SerializerOptions.Converters.Add(new UtcInstantJsonConverter());
         });
         services.AddRequestDecompression();
         services.AddExceptionHandler<GlobalExceptionHandler>();

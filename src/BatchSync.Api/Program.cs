@@ -4,6 +4,17 @@ using BatchSync.Api.Endpoints;
 using BatchSync.Application;
 using BatchSync.Infrastructure;
 
+if (CommandLineHelp.Wanted(args, out var unknown))
+{
+    if (unknown is not null)
+    {
+        Console.Error.WriteLine($"Unknown command: {unknown}");
+    }
+
+    Console.WriteLine(CommandLineHelp.Text);
+    return unknown is null ? 0 : 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
 
@@ -17,7 +28,14 @@ switch (args)
         return await TokenCommandLine.RunAsync(app.Services, tokenArgs, Console.Out);
 }
 
+// A second server on a folder in use says so in one line, as rebuild-logs does, instead of a stack trace.
+if (!DataCommands.TryTakeDataFolder(app.Services, Console.Error))
+{
+    return 2;
+}
+
 app.UseApi();
+app.MapRoot();
 app.MapBatchSync();
 app.MapSyncSessions();
 app.MapAdmin();

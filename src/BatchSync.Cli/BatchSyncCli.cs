@@ -27,12 +27,17 @@ internal static class BatchSyncCli
         var device = new Option<string>("--device") { Description = "The device the records are from", Required = true };
         var user = new Option<string>("--user") { Description = "The user name sent with them", DefaultValueFactory = _ => "batchsync-cli" };
         var store = new Option<string?>("--store") { Description = "The offline store to keep them in until delivered (default: one per device in the temp folder)" };
-        var send = new Command("send", "Upload records from a file, with a progress bar") { file, device, user, store };
-        send.SetAction((parse, token2) => Guard(console, () => SendAsync(console, Server(parse, url, token, environment), parse.GetValue(file)!, parse.GetValue(device)!, parse.GetValue(user)!, parse.GetValue(store), token2)));
+        var skipUntimed = new Option<bool>("--skip-untimed") { Description = "GPX: leave out points without <time> (each is named) instead of refusing the file" };
+        var send = new Command("send", "Upload records from a file, with a progress bar") { file, device, user, store, skipUntimed };
+        send.SetAction((parse, token2) => Guard(console, () => SendAsync(
+            console, Server(parse, url, token, environment), parse.GetValue(file)!, parse.GetValue(device)!, parse.GetValue(user)!, parse.GetValue(store), parse.GetValue(skipUntimed), token2)));
 
         var devices = new Option<int>("--devices") { Description = "Phones to simulate", DefaultValueFactory = _ => 3 };
         var hours = new Option<double>("--hours") { Description = "Hours of driving each records", DefaultValueFactory = _ => 2 };
-        var seed = new Option<int>("--seed") { Description = "Makes a run repeatable", DefaultValueFactory = _ => Environment.TickCount };
+        var seed = new Option<int?>("--seed")
+        {
+            Description = "Repeats the same drives (routes, stops, events, timing relative to the run's start) and the same odds of network faults; default: a new seed each run, printed",
+        };
         var drop = new Option<double>("--drop") { Description = "Share of requests lost before the server", DefaultValueFactory = _ => 0.1 };
         var lose = new Option<double>("--lose") { Description = "Share of answers lost after the server acted", DefaultValueFactory = _ => 0.1 };
         var simulate = new Command("simulate", "Simulate phones with offline gaps and a flaky network, then check every record arrived once (needs an admin token)")
@@ -40,7 +45,7 @@ internal static class BatchSyncCli
             devices, hours, seed, drop, lose,
         };
         simulate.SetAction((parse, token2) => Guard(console, () => SimulateAsync(
-            console, Server(parse, url, token, environment), parse.GetValue(devices), parse.GetValue(hours), parse.GetValue(seed), parse.GetValue(drop), parse.GetValue(lose), token2)));
+            console, Server(parse, url, token, environment), parse.GetValue(devices), parse.GetValue(hours), parse.GetValue(seed) ?? Random.Shared.Next(1, 1_000_000), parse.GetValue(drop), parse.GetValue(lose), token2)));
 
         var syncId = new Argument<string>("SYNC_ID") { Description = "The sync to show" };
         var status = new Command("status", "Show a sync's parts") { syncId };
@@ -51,6 +56,23 @@ internal static class BatchSyncCli
         root.Subcommands.Add(status);
         var writer = console.Profile.Out.Writer;
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = writer, Error = writer }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The console for output that is not a terminal (a pipe, a file): no colours, and as wide as the
+    /// widest line, so tables are never cut at 80 columns.
+    /// </summary>
+    public static IAnsiConsole PlainConsole(TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 4096;
+        return console;
     }
 
     /// <summary>The server to talk to, from the options or the environment.</summary>
@@ -88,9 +110,15 @@ internal static class BatchSyncCli
         }
     }
 
-    private static async Task<int> SendAsync(IAnsiConsole console, ServerAddress server, FileInfo file, string device, string user, string? storePath, CancellationToken cancellationToken)
+    private static async Task<int> SendAsync(
+        IAnsiConsole console, ServerAddress server, FileInfo file, string device, string user, string? storePath, bool skipUntimed, CancellationToken cancellationToken)
     {
-        var records = RecordFiles.Read(file.FullName);
+        var (records, skipped) = RecordFiles.Read(file.FullName, skipUntimed);
+        foreach (var point in skipped)
+        {
+            console.MarkupLineInterpolated($"[yellow]Skipped[/] {point}: no <time>");
+        }
+
         using var store = new OfflineStore(storePath ?? Path.Combine(Path.GetTempPath(), $"batchsync-send-{device}.db"));
         records.ForEach(store.Add);
         using var client = new BatchSyncClient(store, Options(server, device, user));
@@ -102,7 +130,9 @@ internal static class BatchSyncCli
             bar.Value = bar.MaxValue;
         });
 
-        console.MarkupLineInterpolated($"[green]Delivered[/] {result!.RecordsSynced} records in {result.CompletedSyncIds.Count} syncs: {string.Join(", ", result.CompletedSyncIds)}");
+        var unknown = result!.RecordsSynced - result.RecordsNew - result.RecordsAlreadyStored;
+        console.MarkupLineInterpolated(
+            $"[green]Delivered[/] {result.RecordsSynced} records in {result.CompletedSyncIds.Count} syncs: {result.RecordsNew} new, {result.RecordsAlreadyStored} already stored on the server{(unknown > 0 ? $", {unknown} not counted (the server's answer was lost)" : "")}. Syncs: {string.Join(", ", result.CompletedSyncIds)}");
         return store.PendingCount == 0 ? 0 : 1;
     }
 
@@ -117,7 +147,9 @@ internal static class BatchSyncCli
             return 1;
         }
 
-        var missing = string.Join(", ", body.GetProperty("missing_parts").EnumerateArray().Select(p => p.GetInt32()));
+        var missing = body.GetProperty("missing_parts").GetArrayLength() == 0
+            ? "none"
+            : string.Join(", ", body.GetProperty("missing_parts").EnumerateArray().Select(p => p.GetInt32()));
         console.MarkupLineInterpolated(
             $"Sync [bold]{syncId}[/] of {body.GetProperty("device_id").GetString()}: [bold]{body.GetProperty("sync_status").GetString()}[/], {body.GetProperty("received_parts").GetArrayLength()} of {body.GetProperty("total_parts").GetInt32()} parts, missing: {missing}");
         var table = new Table().AddColumns("part", "records", "checksum", "received at");
@@ -143,6 +175,7 @@ internal static class BatchSyncCli
             (await probe.GetAsync(new Uri("health/live", UriKind.Relative), cancellationToken)).EnsureSuccessStatusCode();
         }
 
+        console.MarkupLineInterpolated($"Seed {seed} (pass --seed {seed} to drive the same routes again)");
         var folder = Directory.CreateTempSubdirectory("batchsync-simulate-");
         var now = DateTimeOffset.UtcNow;
         var rows = new List<string[]>();
@@ -187,8 +220,11 @@ internal static class BatchSyncCli
                     }
                 }
 
-                var (onServer, repeated) = await CountOnServerAsync(server, device, cancellationToken);
-                var distinct = track.Select(r => ((string)r["type"]!, (long)r["timestamp"]!)).Distinct().Count();
+                // Only this run's records count: the same device may hold an earlier run's.
+                var own = track.Select(r => ((string)r["type"]!, (long)r["timestamp"]!)).ToHashSet();
+                var (onServer, repeated) = await CountOnServerAsync(
+                    server, device, own, own.Min(k => k.Item2), own.Max(k => k.Item2) + 1, cancellationToken);
+                var distinct = own.Count;
                 var ok = store.PendingCount == 0 && onServer == distinct && repeated == 0;
                 lock (rows)
                 {
@@ -214,8 +250,9 @@ internal static class BatchSyncCli
         return allDelivered ? 0 : 1;
     }
 
-    /// <summary>Reads the device's records back through the admin API: how many, and how many repeated.</summary>
-    private static async Task<(int Count, int Repeated)> CountOnServerAsync(ServerAddress server, string device, CancellationToken cancellationToken)
+    /// <summary>Reads this run's records of the device back through the admin API: how many arrived, and how many are there twice.</summary>
+    private static async Task<(int Count, int Repeated)> CountOnServerAsync(
+        ServerAddress server, string device, HashSet<(string, long)> own, long from, long to, CancellationToken cancellationToken)
     {
         using var http = Http(server);
         var seen = new HashSet<(string, long)>();
@@ -225,7 +262,7 @@ internal static class BatchSyncCli
             string? cursor = null;
             do
             {
-                var path = $"api/v1/admin/devices/{Uri.EscapeDataString(device)}/records?type={type}&limit=5000" + (cursor is null ? "" : "&after=" + Uri.EscapeDataString(cursor));
+                var path = $"api/v1/admin/devices/{Uri.EscapeDataString(device)}/records?type={type}&from={from}&to={to}&limit=5000" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
                 using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
                 if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
                 {
@@ -236,7 +273,8 @@ internal static class BatchSyncCli
                 var data = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("data");
                 foreach (var item in data.GetProperty("items").EnumerateArray())
                 {
-                    if (!seen.Add((type, item.GetProperty("timestamp").GetInt64())))
+                    var key = (type, item.GetProperty("timestamp").GetInt64());
+                    if (own.Contains(key) && !seen.Add(key))
                     {
                         repeated++;
                     }

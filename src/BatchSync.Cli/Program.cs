@@ -6,5 +6,8 @@ namespace BatchSync.Cli;
 internal static class EntryPoint
 {
     public static Task<int> Main(string[] args) =>
-        BatchSyncCli.RunAsync(args, AnsiConsole.Console, Environment.GetEnvironmentVariable);
+        BatchSyncCli.RunAsync(
+            args,
+            Console.IsOutputRedirected ? BatchSyncCli.PlainConsole(Console.Out) : AnsiConsole.Console,
+            Environment.GetEnvironmentVariable);
 }

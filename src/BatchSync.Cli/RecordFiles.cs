@@ -8,11 +8,12 @@ namespace BatchSync.Cli;
 /// <summary>Reads records to send from NDJSON (one record a line), CSV (a header row) or GPX (track points).</summary>
 internal static class RecordFiles
 {
-    public static List<JsonObject> Read(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    /// <summary>The records, and the GPX points left out for want of a time (with <paramref name="skipUntimed"/>).</summary>
+    public static (List<JsonObject> Records, List<string> Skipped) Read(string path, bool skipUntimed = false) => Path.GetExtension(path).ToLowerInvariant() switch
     {
-        ".csv" => ReadCsv(path),
-        ".gpx" => ReadGpx(path),
-        _ => ReadNdjson(path),
+        ".csv" => (ReadCsv(path), []),
+        ".gpx" => ReadGpx(path, skipUntimed),
+        _ => (ReadNdjson(path), []),
     };
 
     private static List<JsonObject> ReadNdjson(string path)
@@ -83,29 +84,54 @@ internal static class RecordFiles
         return records;
     }
 
-    private static List<JsonObject> ReadGpx(string path)
+    /// <summary>
+    /// Track, route and waypoints become location records: <c>&lt;time&gt;</c> the timestamp, <c>&lt;ele&gt;</c>
+    /// the altitude, <c>&lt;speed&gt;</c> (GPX 1.0, or a 1.1 extension such as Garmin's) the speed in m/s.
+    /// A point without a time is named (its number and line); it refuses the file unless skipped.
+    /// </summary>
+    private static (List<JsonObject> Records, List<string> Skipped) ReadGpx(string path, bool skipUntimed)
     {
-        var document = XDocument.Load(path);
-        return document.Descendants()
-            .Where(e => e.Name.LocalName is "trkpt" or "rtept" or "wpt")
-            .Select(point =>
+        var document = XDocument.Load(path, LoadOptions.SetLineInfo);
+        var records = new List<JsonObject>();
+        var skipped = new List<string>();
+        var number = 0;
+        foreach (var point in document.Descendants().Where(e => e.Name.LocalName is "trkpt" or "rtept" or "wpt"))
+        {
+            number++;
+            var line = ((System.Xml.IXmlLineInfo)point).HasLineInfo() ? $", line {((System.Xml.IXmlLineInfo)point).LineNumber}" : "";
+            var name = $"point {number} (<{point.Name.LocalName} lat=\"{point.Attribute("lat")?.Value}\" lon=\"{point.Attribute("lon")?.Value}\">{line})";
+            if (point.Elements().FirstOrDefault(e => e.Name.LocalName == "time")?.Value is not { } time)
             {
-                var time = point.Elements().FirstOrDefault(e => e.Name.LocalName == "time")?.Value ?? throw new FormatException("a GPX point without <time>");
-                var record = new JsonObject
+                if (!skipUntimed)
                 {
-                    ["type"] = "location",
-                    ["timestamp"] = DateTimeOffset.Parse(time, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
-                    ["latitude"] = double.Parse(point.Attribute("lat")!.Value, CultureInfo.InvariantCulture),
-                    ["longitude"] = double.Parse(point.Attribute("lon")!.Value, CultureInfo.InvariantCulture),
-                    ["provider"] = "gpx",
-                };
-                if (point.Elements().FirstOrDefault(e => e.Name.LocalName == "ele") is { } elevation)
-                {
-                    record["altitude"] = double.Parse(elevation.Value, CultureInfo.InvariantCulture);
+                    throw new FormatException($"GPX {name} has no <time>; send with --skip-untimed to leave such points out");
                 }
 
-                return record;
-            })
-            .ToList();
+                skipped.Add(name);
+                continue;
+            }
+
+            var record = new JsonObject
+            {
+                ["type"] = "location",
+                ["timestamp"] = DateTimeOffset.Parse(time, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+                ["latitude"] = double.Parse(point.Attribute("lat")!.Value, CultureInfo.InvariantCulture),
+                ["longitude"] = double.Parse(point.Attribute("lon")!.Value, CultureInfo.InvariantCulture),
+                ["provider"] = "gpx",
+            };
+            if (point.Elements().FirstOrDefault(e => e.Name.LocalName == "ele") is { } elevation)
+            {
+                record["altitude"] = double.Parse(elevation.Value, CultureInfo.InvariantCulture);
+            }
+
+            if (point.Descendants().FirstOrDefault(e => e.Name.LocalName == "speed") is { } speed)
+            {
+                record["speed"] = double.Parse(speed.Value, CultureInfo.InvariantCulture);
+            }
+
+            records.Add(record);
+        }
+
+        return (records, skipped);
     }
 }

@@ -95,7 +95,7 @@ public sealed class BatchSyncClient : IDisposable
         var syncs = _store.OpenSyncs();
         var partsTotal = syncs.Sum(s => s.TotalParts);
         var recordsTotal = (int)_store.PendingCount;
-        int partsDone = 0, recordsDone = 0;
+        int partsDone = 0, recordsDone = 0, recordsNew = 0, recordsKnown = 0;
         var completed = new List<string>();
         foreach (var (syncId, totalParts) in syncs)
         {
@@ -108,9 +108,11 @@ public sealed class BatchSyncClient : IDisposable
                 async (part, token) =>
                 {
                     var records = _store.PartRecords(syncId, part);
-                    if (await UploadAsync(syncId, part, totalParts, records, token))
+                    if (await UploadAsync(syncId, part, totalParts, records, token) is { } completion)
                     {
                         done = true;
+                        Interlocked.Add(ref recordsNew, completion.New);
+                        Interlocked.Add(ref recordsKnown, completion.AlreadyStored);
                     }
 
                     progress?.Report(new SyncProgress(
@@ -132,7 +134,7 @@ public sealed class BatchSyncClient : IDisposable
             completed.Add(syncId);
         }
 
-        return new SyncResult(completed, recordsDone);
+        return new SyncResult(completed, recordsDone, recordsNew, recordsKnown);
     }
 
     /// <summary>What the server holds of a sync: completed, or which parts are missing (all of them when it knows none).</summary>
@@ -153,8 +155,11 @@ public sealed class BatchSyncClient : IDisposable
         };
     }
 
-    /// <summary>Sends one part (its checksum with it); true when the server answered that the sync is complete.</summary>
-    private async Task<bool> UploadAsync(string syncId, int part, int totalParts, IReadOnlyList<string> records, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one part (its checksum with it). When the server answered that the sync is complete: how
+    /// many of its records were new, how many already stored; otherwise null.
+    /// </summary>
+    private async Task<(int New, int AlreadyStored)?> UploadAsync(string syncId, int part, int totalParts, IReadOnlyList<string> records, CancellationToken cancellationToken)
     {
         var recordsJson = "[" + string.Join(',', records) + "]";
         var checksum = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recordsJson)));
@@ -172,8 +177,16 @@ public sealed class BatchSyncClient : IDisposable
 
         using var response = await _http.PostAsync(new Uri("api/v1/batch-sync", UriKind.Relative), content, cancellationToken);
         var body = await ReadAsync(response, cancellationToken);
-        return body.TryGetProperty("sync_complete", out var complete) && complete.GetBoolean();
+        if (!body.TryGetProperty("sync_complete", out var complete) || !complete.GetBoolean())
+        {
+            return null;
+        }
+
+        return (Count(body, "new_records"), Count(body, "already_stored"));
     }
+
+    private static int Count(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0;
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

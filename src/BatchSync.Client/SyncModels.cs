@@ -3,8 +3,13 @@ namespace BatchSync.Client;
 /// <summary>How far a sync run is: parts and records the server has acknowledged, of those planned.</summary>
 public sealed record SyncProgress(int PartsDone, int PartsTotal, int RecordsDone, int RecordsTotal);
 
-/// <summary>What a sync run delivered: the syncs the server completed and their records.</summary>
-public sealed record SyncResult(IReadOnlyList<string> CompletedSyncIds, int RecordsSynced);
+/// <summary>
+/// What a sync run delivered: the syncs the server completed and their records; of those, how many the
+/// server stored new and how many it held already (a resend). When a completion's answer was lost the
+/// server's counts for that sync are unknown, so <see cref="RecordsNew"/> + <see cref="RecordsAlreadyStored"/>
+/// may be less than <see cref="RecordsSynced"/>.
+/// </summary>
+public sealed record SyncResult(IReadOnlyList<string> CompletedSyncIds, int RecordsSynced, int RecordsNew = 0, int RecordsAlreadyStored = 0);
 
 public sealed class SyncCompletedEventArgs(SyncResult result) : EventArgs
 {

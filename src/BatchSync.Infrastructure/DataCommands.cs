@@ -27,6 +27,29 @@ public static class DataCommands
     }
 
     /// <summary>
+    /// Takes the data folder for this process before the server starts (SQLite only: PostgreSQL's instances
+    /// share theirs); false (and one line on <paramref name="output"/>) when another process holds it.
+    /// </summary>
+    public static bool TryTakeDataFolder(IServiceProvider services, TextWriter output)
+    {
+        if (services.GetService<SqliteDatabase>() is not { } database)
+        {
+            return true;
+        }
+
+        try
+        {
+            database.Lock();
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            output.WriteLine(e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Rewrites every dated log file from the database, the source of truth. On SQLite it refuses while a
     /// server uses the data folder; on PostgreSQL it takes each file's lock as the servers do, so they may
     /// run meanwhile. Returns the process exit code.
@@ -68,6 +91,7 @@ public static class DataCommands
         }
 
         await using var connection = database.OpenWriteConnection();
+        Upgrades.DataUpgrades.Run(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var (files, removed) = LogFileCatchUp.RebuildAll(connection, database, services.GetRequiredService<LogCalendar>());
         await output.WriteLineAsync(
             $"Rebuilt {files} dated log files in {Path.Combine(database.DataDirectory, "logs")} from the database" +

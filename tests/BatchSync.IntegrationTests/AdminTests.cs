@@ -233,4 +233,125 @@ public sealed class AdminTests : IDisposable
         Assert.Equal("32", points[0].Attribute("lat")!.Value);
         Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync($"/api/v1/admin/devices/{device}/records?format=xlsx")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("/api/v1/admin/sessions?from=1694123456789", "from")]
+    [InlineData("/api/v1/admin/sessions?to=yesterday", "to")]
+    [InlineData("/api/v1/admin/sessions?page=two", "page")]
+    [InlineData("/api/v1/admin/sessions?cursor=nonsense", "cursor")]
+    [InlineData("/api/v1/admin/devices?page_size=lots", "page_size")]
+    [InlineData("/api/v1/admin/devices/d/records?type=location&from=last-week", "from")]
+    [InlineData("/api/v1/admin/devices/d/records?type=location&limit=1.5", "limit")]
+    [InlineData("/api/v1/admin/stats/daily?from=07/09/2023", "from")]
+    [InlineData("/api/v1/admin/audit?before=abc", "before")]
+    [InlineData("/api/v1/admin/audit?status=teapot", "status")]
+    [InlineData("/api/v1/admin/audit?from=2023-13-45T00:00:00Z", "from")]
+    public async Task QueryParameterOfTheWrongType_400WithItsFieldInTheEnvelope(string path, string field)
+    {
+        var response = await _admin.GetAsync(path);
+        var body = await response.Json();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Validation failed", body.GetProperty("message").GetString());
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out var messages), body.ToString());
+        Assert.NotEmpty(messages[0].GetString()!);
+    }
+
+    [Fact]
+    public async Task Iso8601Everywhere_OldFormsStillWork_TimesAnsweredWithMillisecondsAndZ()
+    {
+        var device = SyncData.NewId("iso");
+        await CompleteSync(device, SyncData.Records(20));
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(SyncData.Start).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var end = DateTimeOffset.FromUnixTimeMilliseconds(SyncData.Start + 20_000).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+        var byIso = await Data($"/api/v1/admin/devices/{device}/records?type=driving&from={start}&to={end}");
+        var byMs = await Data($"/api/v1/admin/devices/{device}/records?type=driving&from={SyncData.Start}&to={SyncData.Start + 20_000}");
+        var sessions = await Data($"/api/v1/admin/sessions?device_id={device}&from=2000-01-01T00:00:00.000Z");
+        var audit = await Data($"/api/v1/admin/audit?device_id={device}&from=2000-01-01T00:00:00Z");
+
+        Assert.Equal(2, byIso.GetProperty("items").GetArrayLength());
+        Assert.Equal(byMs.GetProperty("items").ToString(), byIso.GetProperty("items").ToString());
+        var session = sessions.GetProperty("items").EnumerateArray().Single();
+        foreach (var at in (string[])["created_at", "updated_at", "completed_at"])
+        {
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", session.GetProperty(at).GetString());
+        }
+
+        Assert.All(audit.GetProperty("items").EnumerateArray(), e => Assert.Matches(@"\.\d{3}Z$", e.GetProperty("at").GetString()));
+        var resume = await (await _admin.GetAsync($"/api/v1/sync-sessions/{session.GetProperty("sync_id").GetString()}")).Json();
+        Assert.Matches(@"\.\d{3}Z$", resume.GetProperty("parts")[0].GetProperty("received_at").GetString());
+    }
+
+    [Fact]
+    public async Task OneCursorScheme_SessionsDevicesAuditAndRecords_WalkedWithCursorAndLimit()
+    {
+        var device = SyncData.NewId("cursor");
+        var syncs = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            syncs.Add(await CompleteSync(device, SyncData.Records(10, SyncData.Start + (i * 100_000))));
+        }
+
+        Assert.Equal(syncs.Order(), (await Walk($"/api/v1/admin/sessions?device_id={device}&limit=2", "sync_id")).Order());
+        await Eventually.True(
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE device_id = $p", device) == 5,
+            TimeSpan.FromSeconds(10));
+        var events = await Walk($"/api/v1/admin/audit?device_id={device}&limit=3", "id");
+        Assert.Equal(5, events.Distinct().Count());
+        Assert.Equal(5, events.Count);
+        Assert.Equal(45, (await Walk($"/api/v1/admin/devices/{device}/records?type=location&limit=7", "timestamp")).Count);
+        var devices = await Walk("/api/v1/admin/devices?limit=1", "device_id");
+        Assert.Equal(devices.Distinct().Count(), devices.Count);
+        Assert.Contains(device, devices);
+    }
+
+    /// <summary>Follows <c>next_cursor</c> as <c>cursor</c> to the end; the given field of every item.</summary>
+    private async Task<List<string>> Walk(string path, string field)
+    {
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Data(path + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty(field).ToString()));
+            cursor = page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
+        }
+        while (cursor is not null && seen.Count < 10_000);
+
+        return seen;
+    }
+
+    [Fact]
+    public async Task Abort_AuditedWithItsRequest_StatusRequestIdMethodAndPath()
+    {
+        var device = SyncData.NewId("abort-audit");
+        var syncId = await OpenSync(device);
+
+        var aborted = await _admin.PostAsync($"/api/v1/admin/sessions/{syncId}/abort", null);
+        var requestId = (await aborted.Json()).GetProperty("request_id").GetString();
+        await Eventually.True(
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = $p", syncId) == 1,
+            TimeSpan.FromSeconds(10));
+        var audit = await Data($"/api/v1/admin/audit?sync_id={syncId}&outcome=aborted");
+
+        var e = audit.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(200, e.GetProperty("status").GetInt32());
+        Assert.Equal(requestId, e.GetProperty("request_id").GetString());
+        Assert.Equal("POST", e.GetProperty("method").GetString());
+        Assert.Equal($"/api/v1/admin/sessions/{syncId}/abort", e.GetProperty("path").GetString());
+        Assert.Equal(("test-admin", device), (e.GetProperty("token_name").GetString(), e.GetProperty("device_id").GetString()));
+    }
+
+    [Fact]
+    public async Task Records_TypeLeftOut_TheAnswerSaysLocation()
+    {
+        var device = SyncData.NewId("default-type");
+        await CompleteSync(device, SyncData.Records(10));
+
+        var page = await Data($"/api/v1/admin/devices/{device}/records");
+
+        Assert.Equal("location", page.GetProperty("type").GetString());
+        Assert.All(page.GetProperty("items").EnumerateArray(), r => Assert.Equal("location", r.GetProperty("record").GetProperty("type").GetString()));
+    }
 }

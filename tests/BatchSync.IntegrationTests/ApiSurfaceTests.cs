@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BatchSync.IntegrationTests.Infrastructure;
 
 namespace BatchSync.IntegrationTests;
@@ -65,4 +66,73 @@ public class ApiSurfaceTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("healthy", (await response.Json()).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task UploadExample_AsSwaggerUiSendsIt_CompletesThenIsADuplicate()
+    {
+        using var fresh = new BatchSyncApp();
+        var doc = JsonDocument.Parse(await fresh.ClientWith(null).GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+        var client = fresh.ClientWith(BatchSyncApp.DeviceToken);
+        var answers = new List<JsonElement>();
+        foreach (var path in (string[])["/api/v1/batch-sync", "/batch-sync.php"])
+        {
+            var example = doc.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody")
+                .GetProperty("content").GetProperty("application/json").GetProperty("example");
+            // Swagger UI parses the example and sends JSON.stringify(example, null, 2): 15.0 arrives as 15.
+            var resent = AsJavaScriptSendsIt(JsonNode.Parse(example.GetRawText()))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            Assert.DoesNotContain("15.0", resent);
+            var response = await client.PostPart(resent, path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            answers.Add(await response.Json());
+        }
+
+        Assert.True(answers[0].GetProperty("sync_complete").GetBoolean());
+        Assert.False(answers[0].TryGetProperty("duplicate", out _));
+        Assert.True(answers[1].GetProperty("duplicate").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Swagger_UploadFirst_ReadableSchemaNames_EveryOperationDescribed_HealthDocumented()
+    {
+        var doc = JsonDocument.Parse(await app.ClientWith(null).GetStringAsync("/swagger/v1/swagger.json")).RootElement;
+
+        var tags = doc.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["Upload", "Resume", "Admin", "Health"], tags);
+        var firstTags = doc.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject()).Select(o => o.Value.GetProperty("tags")[0].GetString()).Distinct().ToList();
+        Assert.Equal(tags, firstTags);
+
+        var schemas = doc.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(s => s.Name).ToList();
+        Assert.Contains("AdminDailyCountListResponse", schemas);
+        Assert.Contains("AdminSessionSummaryPageResponse", schemas);
+        Assert.DoesNotContain(schemas, s => s.Contains("IReadOnlyList", StringComparison.Ordinal) || s.EndsWith("Dto", StringComparison.Ordinal));
+
+        var undescribed = new List<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                if (!operation.Value.TryGetProperty("summary", out _) || !operation.Value.TryGetProperty("description", out _))
+                {
+                    undescribed.Add($"{operation.Name} {path.Name}");
+                }
+            }
+        }
+
+        Assert.Empty(undescribed);
+        var ready = doc.GetProperty("paths").GetProperty("/health/ready").GetProperty("get").GetProperty("responses");
+        Assert.True(ready.GetProperty("503").GetProperty("content").GetProperty("application/json").TryGetProperty("example", out _));
+        Assert.True(doc.GetProperty("paths").TryGetProperty("/health/live", out _));
+        var checksum = doc.GetProperty("components").GetProperty("schemas").GetProperty("UploadPartRequestBody").GetProperty("properties").GetProperty("checksum");
+        Assert.Contains("sha256:", checksum.GetProperty("description").GetString());
+    }
+
+    /// <summary>What a JavaScript round trip does to numbers: each becomes a double, 15.0 printed as 15.</summary>
+    private static JsonNode? AsJavaScriptSendsIt(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, AsJavaScriptSendsIt(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(AsJavaScriptSendsIt)]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => JsonValue.Create(v.GetValue<double>()),
+        _ => node?.DeepClone(),
+    };
 }

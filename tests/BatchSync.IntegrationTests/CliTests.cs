@@ -3,7 +3,6 @@ using System.Text;
 using BatchSync.Cli;
 using BatchSync.IntegrationTests.Infrastructure;
 using BatchSync.Testing;
-using Spectre.Console;
 
 namespace BatchSync.IntegrationTests;
 
@@ -45,12 +44,7 @@ public sealed class CliTests : IDisposable
     private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args)
     {
         var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            Interactive = InteractionSupport.No,
-        });
+        var console = BatchSyncCli.PlainConsole(output);
         var code = await BatchSyncCli.RunAsync(args, console, name => environment?.GetValueOrDefault(name));
         return (code, output.ToString());
     }
@@ -116,5 +110,93 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Missing or unknown bearer token", output);
         Assert.Equal(2, noServer);
         Assert.Contains("BATCHSYNC_URL", usage);
+    }
+
+    [Fact]
+    public async Task SendTheSameFileTwice_SecondRunSaysNothingNewAllAlreadyStored()
+    {
+        var file = Path.Combine(_folder, "again.ndjson");
+        await File.WriteAllLinesAsync(file, SyncData.Records(104).Select(r => r.ToJsonString()));
+        var device = SyncData.NewId("again");
+        var server = new[] { "--url", _server.BaseUrl.ToString(), "--token", DeviceToken };
+
+        var (first, firstOutput) = await Run(null, ["send", file, "--device", device, "--store", Path.Combine(_folder, "a.db"), .. server]);
+        var (second, secondOutput) = await Run(null, ["send", file, "--device", device, "--store", Path.Combine(_folder, "b.db"), .. server]);
+
+        Assert.Equal((0, 0), (first, second));
+        Assert.Contains("Delivered 104 records in 1 syncs: 104 new, 0 already stored", firstOutput);
+        Assert.Contains("Delivered 104 records in 1 syncs: 0 new, 104 already stored", secondOutput);
+    }
+
+    [Fact]
+    public async Task Gpx_UntimedPointNamed_SkippedOnRequest_SpeedKept()
+    {
+        var gpx = Path.Combine(_folder, "untimed.gpx");
+        await File.WriteAllTextAsync(gpx, """
+            <gpx xmlns="http://www.topografix.com/GPX/1/0" version="1.0"><trk><trkseg>
+            <trkpt lat="32.3" lon="34.7"><time>2023-09-08T08:00:00Z</time><speed>13.5</speed></trkpt>
+            <trkpt lat="32.31" lon="34.71"></trkpt>
+            <trkpt lat="32.32" lon="34.72"><time>2023-09-08T08:00:20Z</time></trkpt>
+            </trkseg></trk></gpx>
+            """);
+        var device = SyncData.NewId("untimed");
+        var server = new[] { "--url", _server.BaseUrl.ToString(), "--token", DeviceToken, "--device", device, "--store", Path.Combine(_folder, "g.db") };
+
+        var (refused, refusal) = await Run(null, ["send", gpx, .. server]);
+        var (sent, output) = await Run(null, ["send", gpx, "--skip-untimed", .. server]);
+
+        Assert.Equal(1, refused);
+        Assert.Contains("point 2 (<trkpt lat=\"32.31\" lon=\"34.71\">, line 3) has no <time>", refusal);
+        Assert.Contains("--skip-untimed", refusal);
+        Assert.True(sent == 0, output);
+        Assert.Contains("Skipped point 2", output);
+        Assert.Contains("Delivered 2 records", output);
+        var data = StoredLogs.RecordsOf(Data, device).Select(r => r.Timestamp).ToList();
+        Assert.Equal(2, data.Count);
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Data, "batchsync.db")};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT speed FROM location_logs WHERE device_id = $d AND speed IS NOT NULL";
+        command.Parameters.AddWithValue("$d", device);
+        Assert.Equal(13.5, Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task SimulateSameSeedTwice_EachRunChecksItsOwnRecords_FullWidthWhenPiped()
+    {
+        var arguments = new[] { "simulate", "--devices", "1", "--hours", "0.25", "--seed", "42", "--url", _server.BaseUrl.ToString(), "--token", AdminToken };
+
+        var (first, firstOutput) = await Run(null, arguments);
+        await Task.Delay(1100);
+        var (second, secondOutput) = await Run(null, arguments);
+
+        Assert.True(first == 0, firstOutput);
+        Assert.True(second == 0, secondOutput);
+        Assert.Contains("Seed 42", secondOutput);
+        Assert.Contains("│ yes", secondOutput);
+        Assert.DoesNotMatch(@"│\s*-\d", secondOutput);
+        Assert.Contains("requests dropped", secondOutput);
+        Assert.Contains("exactly once", secondOutput);
+        Assert.DoesNotContain("…", secondOutput);
+    }
+
+    [Fact]
+    public async Task Status_NothingMissing_SaysNone_AndHelpShowsNoRandomSeed()
+    {
+        var device = SyncData.NewId("status");
+        var syncId = SyncData.NewId(device);
+        using (var http = new HttpClient { BaseAddress = _server.BaseUrl })
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DeviceToken);
+            (await http.PostPart(SyncData.Part(syncId, device, 1, 1, SyncData.Records(3)))).EnsureSuccessStatusCode();
+        }
+
+        var (code, status) = await Run(null, "status", syncId, "--url", _server.BaseUrl.ToString(), "--token", DeviceToken);
+        var (_, help) = await Run(null, "simulate", "--help");
+
+        Assert.True(code == 0, status);
+        Assert.Contains("missing: none", status);
+        Assert.Contains("--seed", help);
+        Assert.DoesNotMatch(@"--seed[^\n]*\[default", help);
     }
 }

@@ -75,4 +75,50 @@ public class CompressionTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
         Assert.Empty(StoredLogs.RecordsOf(app.DataDirectory, device));
     }
+
+    public static TheoryData<string, string> UndecodableBodies => new()
+    {
+        { "gzip", "garbage" }, { "gzip", "truncated" }, { "gzip", "plain" },
+        { "deflate", "garbage" }, { "deflate", "truncated" }, { "deflate", "plain" },
+        { "br", "garbage" }, { "br", "truncated" }, { "br", "plain" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UndecodableBodies))]
+    public async Task BodyNotTheEncodingItClaims_400NamingTheBody_NotRetryable(string encoding, string kind)
+    {
+        var device = SyncData.NewId("undecodable");
+        var json = Encoding.UTF8.GetBytes(SyncData.Part(SyncData.NewId(device), device, 1, 1, SyncData.Records(20)));
+        var compressed = Compress(encoding, json);
+        var body = kind switch
+        {
+            "garbage" => [.. Enumerable.Range(0, 200).Select(i => (byte)((i * 37) + 11))],
+            "truncated" => compressed[..(compressed.Length / 2)],
+            _ => json,
+        };
+
+        var response = await Post(body, encoding);
+        var answer = await response.Json();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(answer.GetProperty("errors").TryGetProperty("body", out _), answer.ToString());
+        Assert.False(answer.GetProperty("retryable").GetBoolean());
+        Assert.Empty(StoredLogs.RecordsOf(app.DataDirectory, device));
+    }
+
+    private static byte[] Compress(string encoding, byte[] body)
+    {
+        using var output = new MemoryStream();
+        using (Stream compressor = encoding switch
+        {
+            "gzip" => new GZipStream(output, CompressionLevel.Optimal),
+            "deflate" => new DeflateStream(output, CompressionLevel.Optimal),
+            _ => new BrotliStream(output, CompressionLevel.Optimal),
+        })
+        {
+            compressor.Write(body);
+        }
+
+        return output.ToArray();
+    }
 }

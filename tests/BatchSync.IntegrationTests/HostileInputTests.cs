@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -136,7 +138,9 @@ public sealed class HostileInputTests : IDisposable
         string body;
         string description;
         var contentType = "application/json";
-        switch (random.Next(12))
+        string? encoding = null;
+        byte[]? encoded = null;
+        switch (random.Next(13))
         {
             case 0:
                 var field = Pick(random, "sync_id", "device_id");
@@ -199,6 +203,21 @@ public sealed class HostileInputTests : IDisposable
                 contentType = Pick(random, "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data");
                 (body, description) = (valid.ToJsonString(), $"content type {contentType}");
                 break;
+            case 11:
+                encoding = Pick(random, "gzip", "deflate", "br");
+                var compressed = Compress(encoding, Encoding.UTF8.GetBytes(valid.ToJsonString()));
+                var bomb = Compress(encoding, Encoding.UTF8.GetBytes(valid.ToJsonString().Replace(
+                    "\"records\"", $"\"padding\":\"{new string(' ', 1024 * 1024)}\",\"records\"", StringComparison.Ordinal)));
+                (encoded, description) = random.Next(5) switch
+                {
+                    0 => (RandomNumberGenerator.GetBytes(1 + random.Next(300)), $"{encoding}: not compressed data"),
+                    1 => (compressed[..random.Next(1, compressed.Length - 1)], $"{encoding}: truncated"),
+                    2 => (Corrupt(random, compressed), $"{encoding}: corrupted"),
+                    3 => (bomb, $"{encoding}: a bomb"),
+                    _ => (Encoding.UTF8.GetBytes(valid.ToJsonString()), $"{encoding} claimed, plain JSON sent"),
+                };
+                body = "";
+                break;
             default:
                 // A NUL in the path is refused by Kestrel itself; the in-memory test host cannot even send it.
                 var id = Uri.EscapeDataString(Pick(random, HostileIds).Replace("\u0000", "", StringComparison.Ordinal));
@@ -207,10 +226,43 @@ public sealed class HostileInputTests : IDisposable
 
         var request = new HttpRequestMessage(HttpMethod.Post, random.Next(2) == 0 ? "/batch-sync.php" : "/api/v1/batch-sync")
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
+            Content = new ByteArrayContent(encoded ?? Encoding.UTF8.GetBytes(body)),
         };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (encoding is not null)
+        {
+            request.Content.Headers.ContentEncoding.Add(encoding);
+        }
+
         return (request, description);
+    }
+
+    private static byte[] Compress(string encoding, byte[] body)
+    {
+        using var output = new MemoryStream();
+        using (Stream compressor = encoding switch
+        {
+            "gzip" => new GZipStream(output, CompressionLevel.Fastest),
+            "deflate" => new DeflateStream(output, CompressionLevel.Fastest),
+            _ => new BrotliStream(output, CompressionLevel.Fastest),
+        })
+        {
+            compressor.Write(body);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>A few bytes past the header flipped: the decoder meets data that is not what it claims.</summary>
+    private static byte[] Corrupt(Random random, byte[] compressed)
+    {
+        var copy = compressed.ToArray();
+        for (var i = 0; i < 1 + random.Next(8); i++)
+        {
+            copy[random.Next(Math.Min(copy.Length, 2), copy.Length)] ^= (byte)(1 + random.Next(255));
+        }
+
+        return copy;
     }
 
     private static T Pick<T>(Random random, params T[] choices) => choices[random.Next(choices.Length)];

@@ -5,6 +5,7 @@ using BatchSync.IntegrationTests.Infrastructure;
 namespace BatchSync.IntegrationTests;
 
 /// <summary>The seed document's JavaScript client, run as written under Node.js against the server on Kestrel.</summary>
+[Trait(Needs.Trait, Needs.Node)]
 public class SeedClientTests
 {
     [Fact]
@@ -50,7 +51,17 @@ public class SeedClientTests
             start.ArgumentList.Add(argument);
         }
 
-        using var node = Process.Start(start) ?? throw new InvalidOperationException("Node.js (node) is needed to run the seed's client.");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(Needs.Explain(Needs.Node, "Node.js (node) is not on the PATH: this test runs the seed's JavaScript client", e.Message), e);
+        }
+
+        using var node = started ?? throw new InvalidOperationException("Node.js (node) could not be started.");
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

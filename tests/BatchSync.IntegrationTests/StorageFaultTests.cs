@@ -10,6 +10,7 @@ namespace BatchSync.IntegrationTests;
 /// a retryable 507 (or 503), nothing is half stored, and once space is back the same retries deliver
 /// every record exactly once, with the dated files in step with the tables.
 /// </summary>
+[Trait(Needs.Trait, Needs.Root)]
 public sealed class StorageFaultTests : IDisposable
 {
     private const long Megabyte = 1024 * 1024;

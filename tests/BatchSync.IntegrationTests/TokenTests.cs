@@ -48,7 +48,7 @@ public sealed class TokenTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/v1/sync-sessions/{ownSync}")).StatusCode);
 
         var (_, listed) = await Tokens("list");
-        Assert.True(Regex.IsMatch(listed, @"phone-7-app\s+device\s+database\s+phone-7\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d{4}-"), listed);
+        Assert.True(Regex.IsMatch(listed, @"phone-7-app\s+device\s+database\s+phone-7\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\s+\d{4}-"), listed);
 
         var (revoked, revokeOutput) = await Tokens("revoke", "phone-7-app");
         Assert.True(revoked == 0, revokeOutput);
@@ -99,5 +99,32 @@ public sealed class TokenTests : IDisposable
         Assert.Contains("No token named nobody", unknownOutput);
         Assert.Equal(1, usage);
         Assert.Contains("usage: tokens create", usageOutput);
+    }
+
+    [Fact]
+    public async Task AdminWithoutDevices_GetsEveryDevice_RevokedNameIsFreeAgain_TimesInUtc()
+    {
+        using var server = ServerProcess.Start(ServerDll, _data, new Dictionary<string, string> { ["configured"] = "configured-token" }, output: _ => { });
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        await server.WaitReadyAsync(http);
+
+        var (created, output) = await Tokens("create", "--name", "ops", "--role", "admin");
+        Assert.True(created == 0, output);
+        Assert.Contains("(admin, devices: *)", output);
+        var first = ValueIn(output);
+        Assert.Equal(0, (await Tokens("revoke", "ops")).ExitCode);
+        var (again, againOutput) = await Tokens("create", "--name", "ops", "--role", "admin");
+        var (_, listed) = await Tokens("list");
+        var (device, deviceOutput) = await Tokens("create", "--name", "phone", "--role", "device");
+
+        Assert.True(again == 0, againOutput);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ValueIn(againOutput));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/admin/devices")).StatusCode);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", first);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/admin/devices")).StatusCode);
+        Assert.Matches(@"ops\s+admin\s+database\s+\*\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\s+-\s+-", listed);
+        Assert.Contains("CREATED (UTC)", listed);
+        Assert.Equal(1, device);
+        Assert.Contains("devices must name at least one device id", deviceOutput);
     }
 }

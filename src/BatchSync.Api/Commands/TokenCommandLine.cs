@@ -13,7 +13,7 @@ namespace BatchSync.Api.Commands;
 internal static class TokenCommandLine
 {
     public const string Usage =
-        "usage: tokens create --name NAME --role device|admin --devices ID[,ID...]|'*'\n" +
+        "usage: tokens create --name NAME --role device|admin --devices ID[,ID...]|'*'   (admins: --devices defaults to '*')\n" +
         "       tokens list\n" +
         "       tokens revoke NAME";
 
@@ -74,11 +74,11 @@ internal static class TokenCommandLine
     private static async Task<int> ListAsync(ISender sender, TextWriter output)
     {
         var tokens = await sender.Send(new ListTokensQuery());
-        await output.WriteLineAsync($"{"NAME",-24} {"ROLE",-6} {"SOURCE",-13} {"DEVICES",-24} {"CREATED",-20} {"LAST USED",-20} REVOKED");
+        await output.WriteLineAsync($"{"NAME",-24} {"ROLE",-6} {"SOURCE",-13} {"DEVICES",-24} {"CREATED (UTC)",-24} {"LAST USED (UTC)",-24} REVOKED (UTC)");
         foreach (var t in tokens)
         {
             await output.WriteLineAsync(
-                $"{t.Name,-24} {t.Role,-6} {t.Source,-13} {string.Join(",", t.Devices),-24} {When(t.CreatedAt),-20} {When(t.LastUsedAt),-20} {When(t.RevokedAt)}");
+                $"{t.Name,-24} {t.Role,-6} {t.Source,-13} {string.Join(",", t.Devices),-24} {When(t.CreatedAt),-24} {When(t.LastUsedAt),-24} {When(t.RevokedAt)}");
         }
 
         return 0;
@@ -97,7 +97,7 @@ internal static class TokenCommandLine
     }
 
     private static string When(DateTime? at) =>
-        at?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+        at?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "-";
 
     private static string Describe(Domain.Common.Error error) =>
         error.Fields is null

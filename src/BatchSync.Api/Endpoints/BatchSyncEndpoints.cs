@@ -28,9 +28,11 @@ internal static class BatchSyncEndpoints
                 .WithDescription(
                     "Stores one numbered part of a sync. Parts may come in any order, concurrently and more than once; " +
                     "the part that completes the sync merges every record into the dated log tables and files and " +
-                    "answers with `sync_complete` and `processing_results`. An optional `checksum` field " +
-                    "(`sha256:` of the `records` array's bytes as sent) and an RFC 9530 `Content-Digest` header are " +
-                    "verified before anything is stored.")
+                    "answers with `sync_complete` and `processing_results`; the same part again answers `duplicate`. " +
+                    "An optional `checksum` field (`sha256:` and the hex SHA-256 of the `records` array's bytes exactly as " +
+                    "they are in the body) and an RFC 9530 `Content-Digest` header are verified before anything is " +
+                    "stored. The example carries no checksum because Swagger UI re-formats a body before sending it; " +
+                    "a client computes it over the bytes it sends.")
                 .Accepts<UploadPartRequestBody>("application/json")
                 .Produces<UploadPartResponseBody>(StatusCodes.Status200OK)
                 .ProducesErrors(400, 401, 403, 409, 413, 415, 429, 500, 507)
@@ -63,7 +65,18 @@ internal static class BatchSyncEndpoints
             return TooLarge(http, limit);
         }
 
-        var body = await ReadBodyAsync(http.Request.BodyReader, limit, cancellationToken);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(http.Request.BodyReader, limit, cancellationToken);
+        }
+        catch (Exception e) when (EncodedBodyDigest.SentEncoding(http) is { } sent && IsUndecodable(e))
+        {
+            // A body that claims an encoding it does not have can never succeed: a 400, not a retryable 500.
+            return ApiErrors.Envelope(http, StatusCodes.Status400BadRequest, "Body is not valid compressed data",
+                new Dictionary<string, string[]> { ["body"] = [$"is not valid {sent} data, as its Content-Encoding says it is"] });
+        }
+
         if (body is null)
         {
             return TooLarge(http, limit);
@@ -115,6 +128,8 @@ internal static class BatchSyncEndpoints
                 r.Duplicate ? true : null,
                 r.SyncComplete ? true : null,
                 r.ProcessingResults,
+                r.NewRecords,
+                r.AlreadyStored,
                 http.TraceIdentifier),
             WireJsonContext.Default.UploadPartResponseBody);
     }
@@ -148,6 +163,9 @@ internal static class BatchSyncEndpoints
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
     }
+
+    /// <summary>What the decoders throw for corrupt or truncated input (Brotli's decoder throws InvalidOperationException).</summary>
+    private static bool IsUndecodable(Exception e) => e is InvalidDataException or InvalidOperationException;
 
     private static IResult TooLarge(HttpContext http, long limit) =>
         ApiErrors.Envelope(http, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {limit} bytes");

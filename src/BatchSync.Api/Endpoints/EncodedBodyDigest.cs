@@ -18,9 +18,17 @@ internal sealed class EncodedBodyDigest : IDisposable
 
     private Stream? _hashing;
 
+    /// <summary>The body's Content-Encoding as it came (request decompression removes the header).</summary>
+    public static string? SentEncoding(HttpContext http) => http.Items[nameof(SentEncoding)] as string;
+
     public static RequestDelegate Middleware(RequestDelegate next) => async http =>
     {
         var encoding = http.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length > 0)
+        {
+            http.Items[nameof(SentEncoding)] = encoding.Trim().ToLowerInvariant();
+        }
+
         if (encoding.Length == 0 || encoding.Equals("identity", StringComparison.OrdinalIgnoreCase) ||
             !http.Request.Headers.ContainsKey(ContentDigest.HeaderName))
         {

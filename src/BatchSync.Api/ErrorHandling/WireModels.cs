@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace BatchSync.Api.ErrorHandling;
 
-/// <summary>The answer to an upload: the seed's fields, in the seed's order.</summary>
+/// <summary>
+/// The answer to an upload: the seed's fields, in the seed's order. A completion also says how many of
+/// the sync's records were <c>new_records</c> and how many the server held already (<c>already_stored</c>).
+/// </summary>
 public sealed record UploadPartResponseBody(
     string Status,
     string Message,
@@ -13,6 +16,8 @@ public sealed record UploadPartResponseBody(
     bool? Duplicate,
     bool? SyncComplete,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults,
+    int? NewRecords,
+    int? AlreadyStored,
     string RequestId);
 
 /// <summary>The one error envelope: <c>message</c> for people (the seed's client shows it), <c>errors</c> by field.</summary>
@@ -58,7 +63,8 @@ public sealed record HealthResponseBody(string Status, IReadOnlyDictionary<strin
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(UtcInstantJsonConverter)])]
 [JsonSerializable(typeof(UploadPartResponseBody))]
 [JsonSerializable(typeof(ErrorResponseBody))]
 [JsonSerializable(typeof(SyncSessionResponseBody))]

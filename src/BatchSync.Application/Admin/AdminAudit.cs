@@ -25,8 +25,9 @@ public sealed record AuditEventDto(
     int? PartNumber,
     string? Reason);
 
-/// <param name="NextBefore">Pass as <c>before</c> for the next (older) page; null when there is nothing more.</param>
-public sealed record AuditPage(IReadOnlyList<AuditEventDto> Items, long? NextBefore);
+/// <param name="NextCursor">Pass as <c>cursor</c> for the next (older) page; null when there is nothing more.</param>
+/// <param name="NextBefore">The same as an event id, for callers that still page with <c>before</c>.</param>
+public sealed record AuditPage(IReadOnlyList<AuditEventDto> Items, string? NextCursor, long? NextBefore);
 
 /// <summary>Audit events, newest first, keyset-paged by id.</summary>
 public sealed record AuditEventsQuery(
@@ -38,7 +39,8 @@ public sealed record AuditEventsQuery(
     DateTime? From,
     DateTime? To,
     long? Before,
-    int Limit = 100) : IQuery<Result<AuditPage>>, IValidated;
+    int Limit = 100,
+    string? Cursor = null) : IQuery<Result<AuditPage>>, IValidated;
 
 internal sealed class AuditEventsQueryValidator : AbstractValidator<AuditEventsQuery>
 {
@@ -52,6 +54,8 @@ internal sealed class AuditEventsQueryValidator : AbstractValidator<AuditEventsQ
     {
         RuleFor(q => q.Outcome).Must(o => o is null || Outcomes.Contains(o))
             .WithMessage($"must be one of {string.Join(", ", Outcomes)}").OverridePropertyName("outcome");
+        RuleFor(q => q.Cursor).Must(c => Cursor.IsValid(c, 1) && (c is null || long.TryParse(Cursor.Decode(c, 1)![0], out _)))
+            .WithMessage("is not a cursor this server gave").OverridePropertyName("cursor");
         RuleFor(q => q.Limit).InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000").OverridePropertyName("limit");
         RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("must not be after to").OverridePropertyName("from");
     }
@@ -97,7 +101,7 @@ internal sealed class AuditEventsQueryHandler(IBatchSyncDbContext db) : IQueryHa
             events = events.Where(e => e.At < to);
         }
 
-        if (query.Before is { } before)
+        if ((Cursor.Decode(query.Cursor, 1) is [var id] ? long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) : query.Before) is { } before)
         {
             events = events.Where(e => e.Id < before);
         }
@@ -109,6 +113,9 @@ internal sealed class AuditEventsQueryHandler(IBatchSyncDbContext db) : IQueryHa
             page.RemoveAt(page.Count - 1);
         }
 
-        return new AuditPage(page.Adapt<List<AuditEventDto>>(), more ? page[^1].Id : null);
+        return new AuditPage(
+            page.Adapt<List<AuditEventDto>>(),
+            more ? Cursor.Encode(page[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
+            more ? page[^1].Id : null);
     }
 }

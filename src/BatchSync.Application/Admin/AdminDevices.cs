@@ -15,14 +15,15 @@ public sealed record LastSyncDto(string SyncId, string SyncStatus, DateTime Upda
 public sealed record DeviceDto(string DeviceId, PositionDto? LastPosition, LastSyncDto? LastSync);
 
 /// <summary>Every device with records or sessions, by id, paged.</summary>
-public sealed record ListDevicesQuery(int PageNumber = 1, int PageSize = 100) : IQuery<Result<Page<DeviceDto>>>, IValidated;
+public sealed record ListDevicesQuery(int PageNumber = 1, int PageSize = 100, string? Cursor = null) : IQuery<Result<Page<DeviceDto>>>, IValidated;
 
 internal sealed class ListDevicesQueryValidator : AbstractValidator<ListDevicesQuery>
 {
     public ListDevicesQueryValidator()
     {
         RuleFor(q => q.PageNumber).GreaterThanOrEqualTo(1).WithMessage("must be at least 1").OverridePropertyName("page");
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("must be between 1 and 500").OverridePropertyName("page_size");
+        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("must be between 1 and 500").OverridePropertyName("limit");
+        RuleFor(q => q.Cursor).Must(c => Cursor.IsValid(c, 1)).WithMessage("is not a cursor this server gave").OverridePropertyName("cursor");
     }
 }
 
@@ -34,10 +35,16 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
             .Union(db.DrivingLogs.Select(r => r.DeviceId))
             .Union(db.SyncSessions.Select(s => s.DeviceId));
         var total = await ids.CountAsync(cancellationToken);
-        var page = await ids.OrderBy(id => id)
-            .Skip((query.PageNumber - 1) * query.PageSize)
-            .Take(query.PageSize)
-            .ToListAsync(cancellationToken);
+        var ordered = ids.OrderBy(id => id);
+        var window = Cursor.Decode(query.Cursor, 1) is [var after]
+            ? ordered.Where(id => string.Compare(id, after) > 0)
+            : ordered.Skip((query.PageNumber - 1) * query.PageSize);
+        var page = await window.Take(query.PageSize + 1).ToListAsync(cancellationToken);
+        var more = page.Count > query.PageSize;
+        if (more)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
 
         var devices = new List<DeviceDto>(page.Count);
         foreach (var id in page)
@@ -58,6 +65,6 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
                 sync is null ? null : new LastSyncDto(sync.SyncId, sync.Status.ToString().ToLowerInvariant(), sync.UpdatedAt)));
         }
 
-        return new Page<DeviceDto>(devices, query.PageNumber, query.PageSize, total);
+        return new Page<DeviceDto>(devices, query.Cursor is null ? query.PageNumber : null, query.PageSize, total, more ? Cursor.Encode(page[^1]) : null);
     }
 }

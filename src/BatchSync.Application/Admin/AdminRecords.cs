@@ -14,8 +14,11 @@ namespace BatchSync.Application.Admin;
 /// <summary>A stored record: where it sits in its device's log, and the record itself as sent.</summary>
 public sealed record RecordDto(long Timestamp, DateOnly LogDate, string SyncId, string UserName, JsonElement Record);
 
-/// <summary><see cref="NextCursor"/> continues after the last item; null when there is nothing more.</summary>
-public sealed record RecordPage(IReadOnlyList<RecordDto> Items, string? NextCursor);
+/// <summary>
+/// <see cref="NextCursor"/> continues after the last item; null when there is nothing more. <see cref="Type"/>
+/// says which records these are (location when the caller named none).
+/// </summary>
+public sealed record RecordPage(IReadOnlyList<RecordDto> Items, string? NextCursor, string Type);
 
 /// <summary>
 /// A device's records of one type in timestamp order, from/to in Unix milliseconds, keyset-paged: the
@@ -94,7 +97,7 @@ internal sealed class AdminRecordHandlers(IBatchSyncDbContext db)
         }
 
         var items = rows.ConvertAll(r => new RecordDto(r.Timestamp, r.LogDate, r.SyncId, r.UserName, JsonDocument.Parse(r.Data).RootElement.Clone()));
-        return new RecordPage(items, more ? RecordCursor.Encode(rows[^1].Timestamp, rows[^1].Id) : null);
+        return new RecordPage(items, more ? RecordCursor.Encode(rows[^1].Timestamp, rows[^1].Id) : null, query.Type);
     }
 
     public async ValueTask<Result<IReadOnlyList<DailyCountDto>>> Handle(DailyCountsQuery query, CancellationToken cancellationToken)

@@ -10,8 +10,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.Application.Admin;
 
-/// <summary>One page of a list: <see cref="Total"/> counts every match, not only this page.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
+/// <summary>
+/// One page of a list: <see cref="Total"/> counts every match, not only this page. Pass
+/// <see cref="NextCursor"/> as <c>cursor</c> for the next page (null at the end); <see cref="PageNumber"/>
+/// is there for callers that still page by number, null when paging by cursor.
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int? PageNumber, int PageSize, int Total, string? NextCursor);
 
 public sealed record SessionSummaryDto(
     string SyncId,
@@ -32,7 +36,8 @@ public sealed record ListSessionsQuery(
     DateTime? From,
     DateTime? To,
     int PageNumber = 1,
-    int PageSize = 50) : IQuery<Result<Page<SessionSummaryDto>>>, IValidated;
+    int PageSize = 50,
+    string? Cursor = null) : IQuery<Result<Page<SessionSummaryDto>>>, IValidated;
 
 /// <summary>Stops an open sync for good: its parts are deleted and any part sent for it later is a 409.</summary>
 public sealed record AbortSessionCommand(string SyncId, string? AbortedBy) : ICommand<Result<SessionSummaryDto>>;
@@ -46,13 +51,15 @@ internal sealed class ListSessionsQueryValidator : AbstractValidator<ListSession
             .WithMessage("must be open, completed, expired or aborted")
             .OverridePropertyName("status");
         RuleFor(q => q.PageNumber).GreaterThanOrEqualTo(1).WithMessage("must be at least 1").OverridePropertyName("page");
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("must be between 1 and 500").OverridePropertyName("page_size");
+        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("must be between 1 and 500").OverridePropertyName("limit");
+        RuleFor(q => q.Cursor).Must(c => Cursor.IsValid(c, 2) && (c is null || long.TryParse(Cursor.Decode(c, 2)![0], out _)))
+            .WithMessage("is not a cursor this server gave").OverridePropertyName("cursor");
         RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To)
             .WithMessage("must not be after to").OverridePropertyName("from");
     }
 }
 
-internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWork unitOfWork, IAuditLog audit, TimeProvider time)
+internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWork unitOfWork, TimeProvider time)
     : IQueryHandler<ListSessionsQuery, Result<Page<SessionSummaryDto>>>,
       ICommandHandler<AbortSessionCommand, Result<SessionSummaryDto>>
 {
@@ -93,22 +100,41 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWo
         }
 
         var total = await sessions.CountAsync(cancellationToken);
-        var page = await sessions
-            .OrderByDescending(s => s.UpdatedAt).ThenBy(s => s.SyncId)
-            .Skip((query.PageNumber - 1) * query.PageSize)
-            .Take(query.PageSize)
+        var ordered = sessions.OrderByDescending(s => s.UpdatedAt).ThenBy(s => s.SyncId);
+        IQueryable<SyncSession> window;
+        if (Cursor.Decode(query.Cursor, 2) is [var ms, var syncId])
+        {
+            var at = DateTime.UnixEpoch.AddMilliseconds(long.Parse(ms, System.Globalization.CultureInfo.InvariantCulture));
+            window = ordered.Where(s => s.UpdatedAt < at || (s.UpdatedAt == at && string.Compare(s.SyncId, syncId) > 0));
+        }
+        else
+        {
+            window = ordered.Skip((query.PageNumber - 1) * query.PageSize);
+        }
+
+        var page = await window
+            .Take(query.PageSize + 1)
             .Select(s => new { Session = s, Parts = s.Parts.Count })
             .ToListAsync(cancellationToken);
+        var more = page.Count > query.PageSize;
+        if (more)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
 
         // Parts are counted in SQL, not loaded: a page of 500 sessions need not read 25,000 part rows.
         var items = page.ConvertAll(p => p.Session.Adapt<SessionSummaryDto>() with { ReceivedParts = p.Parts });
-        return new Page<SessionSummaryDto>(items, query.PageNumber, query.PageSize, total);
+        var next = more
+            ? Cursor.Encode(new DateTimeOffset(items[^1].UpdatedAt, TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), items[^1].SyncId)
+            : null;
+        return new Page<SessionSummaryDto>(items, query.Cursor is null ? query.PageNumber : null, query.PageSize, total, next);
     }
 
     public async ValueTask<Result<SessionSummaryDto>> Handle(AbortSessionCommand command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var result = await unitOfWork.ExecuteAsync<Result<SessionSummaryDto>>(command.SyncId, async (store, ct) =>
+        // The abort is audited with its request (status, request id, token, address, path) by the Api.
+        return await unitOfWork.ExecuteAsync<Result<SessionSummaryDto>>(command.SyncId, async (store, ct) =>
         {
             var session = await store.LoadSessionAsync(ct);
             if (session is null)
@@ -125,21 +151,5 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWo
             await store.SaveSessionAsync(session, null, ct);
             return session.Adapt<SessionSummaryDto>();
         }, cancellationToken);
-
-        if (result.IsSuccess)
-        {
-            audit.Record(new AuditEvent
-            {
-                At = now,
-                Outcome = AuditOutcomes.Aborted,
-                SyncId = result.Value.SyncId,
-                DeviceId = result.Value.DeviceId,
-                UserName = result.Value.UserName,
-                TokenName = command.AbortedBy,
-                Reason = "aborted by an administrator",
-            });
-        }
-
-        return result;
     }
 }

@@ -21,7 +21,11 @@ public sealed record TokenDto(
     DateTime? LastUsedAt,
     DateTime? RevokedAt);
 
-/// <summary>Issues a database token; the value is returned here once and never stored.</summary>
+/// <summary>
+/// Issues a database token; the value is returned here once and never stored. An admin token with no
+/// devices named gets <c>*</c> (admins see every device). The name of a revoked token may be given
+/// again: the new token replaces the revoked one.
+/// </summary>
 public sealed record CreateTokenCommand(string Name, string Role, IReadOnlyList<string> Devices)
     : ICommand<Result<CreatedToken>>, IValidated;
 
@@ -44,7 +48,7 @@ internal sealed class CreateTokenCommandValidator : AbstractValidator<CreateToke
             .Must(r => r is "device" or "admin").WithMessage("must be device or admin")
             .OverridePropertyName("role");
         RuleFor(c => c.Devices)
-            .Must(d => d.Count > 0).WithMessage("must name at least one device id, or *")
+            .Must((c, d) => d.Count > 0 || c.Role == "admin").WithMessage("must name at least one device id, or *")
             .Must(d => !d.Contains("*") || d.Count == 1).WithMessage("* stands alone: it already means every device")
             .Must(d => d.All(id => id == "*" || Identifiers.IsValid(id))).WithMessage("must be device ids (A-Z a-z 0-9 _ . : @ -) or *")
             .OverridePropertyName("devices");
@@ -60,11 +64,18 @@ internal sealed class TokenCommandHandlers(IBatchSyncDbContext db, ITokenAuthent
 
     public async ValueTask<Result<CreatedToken>> Handle(CreateTokenCommand command, CancellationToken cancellationToken)
     {
-        if (authenticator.Configured.Any(c => c.TokenName == command.Name) ||
-            await db.ApiTokens.AnyAsync(t => t.Name == command.Name, cancellationToken))
+        var existing = await db.ApiTokens.FirstOrDefaultAsync(t => t.Name == command.Name, cancellationToken);
+        if (authenticator.Configured.Any(c => c.TokenName == command.Name) || existing is { IsRevoked: false })
         {
             return new Error(ErrorKind.Conflict, $"A token named {command.Name} exists already",
-                new Dictionary<string, string[]> { ["name"] = ["is taken"] });
+                new Dictionary<string, string[]> { ["name"] = ["is taken (revoke it first to issue a new one under this name)"] });
+        }
+
+        if (existing is not null)
+        {
+            // A revoked token never works again; its name is free. The audit keeps what it did.
+            db.ApiTokens.Remove(existing);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         // 256 random bits, URL-safe: nothing to guess, nothing to escape in a header or a shell.
@@ -72,7 +83,7 @@ internal sealed class TokenCommandHandlers(IBatchSyncDbContext db, ITokenAuthent
         var token = ApiToken.Issue(
             command.Name,
             command.Role == "admin" ? TokenRole.Admin : TokenRole.Device,
-            [.. command.Devices],
+            command.Devices.Count == 0 ? ["*"] : [.. command.Devices],
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))),
             time.GetUtcNow().UtcDateTime);
         db.ApiTokens.Add(token);

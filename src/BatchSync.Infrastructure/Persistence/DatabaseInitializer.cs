@@ -30,6 +30,7 @@ internal sealed class DatabaseInitializer(
         }
 
         await using var connection = database.OpenWriteConnection();
+        Upgrades.DataUpgrades.Run(connection, logger);
         var rewritten = LogFileCatchUp.RewriteOwed(connection, database, calendar);
         if (rewritten > 0)
         {

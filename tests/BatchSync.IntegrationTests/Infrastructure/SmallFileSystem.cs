@@ -17,9 +17,8 @@ internal sealed class SmallFileSystem : IDisposable
         var (code, output) = Run("mount", $"-t tmpfs -o size={megabytes}m batchsync-test {path}");
         if (code != 0)
         {
-            Assert.Fail(
-                $"Could not mount a {megabytes} MB tmpfs at {path} ({output.Trim()}). " +
-                "These tests fill a real file system: run them as root, as .ci/run does.");
+            throw new InvalidOperationException(Needs.Explain(
+                Needs.Root, $"Could not mount a {megabytes} MB tmpfs at {path}: this test fills a real file system", output.Trim()));
         }
 
         _ballast = System.IO.Path.Combine(path, "ballast.bin");

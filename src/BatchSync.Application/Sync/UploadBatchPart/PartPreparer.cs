@@ -7,8 +7,9 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 /// <summary>
 /// Turns validated records into <see cref="PreparedRecord"/>s, in log order, and hashes the part: work
 /// done on the request's thread so the single writer only writes. A record's identity hash is 64-bit
-/// XXH3 of its canonical JSON: it only has to tell apart records of one device at one millisecond.
-/// The part's hash, which tells a resend from a contradiction, is SHA-256.
+/// XXH3 of its canonical JSON with numbers by value (<see cref="RecordIdentity"/>): it only has to tell
+/// apart records of one device at one millisecond. The part's hash, which tells a resend from a
+/// contradiction, is SHA-256 of the same bytes.
 /// </summary>
 internal static class PartPreparer
 {
@@ -22,13 +23,14 @@ internal static class PartPreparer
         for (var i = 0; i < incoming.Count; i++)
         {
             var record = incoming[i];
-            partHash.AppendData(record.Json);
+            var identity = RecordIdentity.Json(record.Json);
+            partHash.AppendData(identity);
             partHash.AppendData("\n"u8);
             var typed = ToDomain(record);
             records.Add(new PreparedRecord(
                 typed,
                 record.Json,
-                (long)XxHash3.HashToUInt64(record.Json),
+                (long)XxHash3.HashToUInt64(identity),
                 calendar.LogDate(typed.Timestamp),
                 partNumber,
                 i));

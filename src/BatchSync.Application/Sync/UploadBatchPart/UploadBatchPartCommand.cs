@@ -35,4 +35,6 @@ public sealed record UploadBatchPartResponse(
     int RecordsCount,
     bool Duplicate,
     bool SyncComplete,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults,
+    int? NewRecords = null,
+    int? AlreadyStored = null);

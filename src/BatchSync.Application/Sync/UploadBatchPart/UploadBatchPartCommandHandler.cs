@@ -163,7 +163,7 @@ internal sealed class UploadBatchPartCommandHandler(
 
         merged.Sort(PreparedRecord.LogOrder);
         var appended = await store.AppendToLogsAsync(session, merged, cancellationToken);
-        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged));
+        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged), appended.Inserted, appended.AlreadyStored);
         session.Complete(summary, now);
         await store.SaveSessionAsync(session, null, cancellationToken);
         return (Completed(session, summary, duplicate: false), appended);
@@ -207,7 +207,9 @@ internal sealed class UploadBatchPartCommandHandler(
             summary.RecordsCount,
             duplicate,
             true,
-            summary.ProcessingResults);
+            summary.ProcessingResults,
+            summary.NewRecords,
+            summary.AlreadyStored);
 
     private static Dictionary<string, IReadOnlyDictionary<string, int>> CountByTypeAndDate(List<PreparedRecord> records)
     {

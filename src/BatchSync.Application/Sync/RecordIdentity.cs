@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+
+namespace BatchSync.Application.Sync;
+
+/// <summary>
+/// What makes two records the same (ADR 005): their canonical JSON with every number written from its
+/// value, not its spelling, so <c>15</c>, <c>15.0</c> and <c>1.5e1</c> are one record, as are
+/// <c>32.5</c> and <c>32.50</c>. Integers keep every digit (beyond 2^53 too); other numbers are the
+/// double they denote, as any JSON client reads them. The stored line keeps the numbers as first sent.
+/// </summary>
+public static class RecordIdentity
+{
+    /// <summary>The 64-bit identity hash of a record's canonical JSON (the <c>content_hash</c> column).</summary>
+    public static long Hash(ReadOnlySpan<byte> canonicalJson) => (long)XxHash3.HashToUInt64(Json(canonicalJson));
+
+    /// <summary>The canonical JSON with numbers in their one form; the same bytes when every number already is.</summary>
+    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson)
+    {
+        if (!NeedsRewrite(canonicalJson))
+        {
+            return canonicalJson;
+        }
+
+        // Everything but the numbers is copied byte for byte: names and strings are already in their one form.
+        var buffer = new ArrayBufferWriter<byte>(canonicalJson.Length);
+        var reader = new Utf8JsonReader(canonicalJson);
+        var copied = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.Number)
+            {
+                continue;
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            buffer.Write(canonicalJson[copied..start]);
+            buffer.Write(Encoding.ASCII.GetBytes(Number(reader.ValueSpan)));
+            copied = start + reader.ValueSpan.Length;
+        }
+
+        buffer.Write(canonicalJson[copied..]);
+        return buffer.WrittenSpan;
+    }
+
+    /// <summary>A JSON number in its one form: integers as all their digits, others as the shortest text of their double.</summary>
+    public static string Number(ReadOnlySpan<byte> text)
+    {
+        var (negative, digits, exponent) = Decimal(text);
+        if (digits.Length == 0)
+        {
+            return "0";
+        }
+
+        if (exponent < 0)
+        {
+            // Not an integer: the double it denotes, written the shortest way that reads back the same.
+            var value = double.Parse(Encoding.ASCII.GetString(text), NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (!double.IsFinite(value))
+            {
+                return Plain(negative, digits, exponent);
+            }
+
+            (negative, digits, exponent) = Decimal(Encoding.ASCII.GetBytes(value.ToString("R", CultureInfo.InvariantCulture)));
+            if (digits.Length == 0)
+            {
+                return "0";
+            }
+        }
+
+        return Plain(negative, digits, exponent);
+    }
+
+    private static bool NeedsRewrite(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.Number && !reader.ValueSpan.SequenceEqual(Encoding.ASCII.GetBytes(Number(reader.ValueSpan))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sign, significant digits (no leading or trailing zeros) and the power of ten they are scaled by.</summary>
+    private static (bool Negative, string Digits, long Exponent) Decimal(ReadOnlySpan<byte> text)
+    {
+        var negative = text.Length > 0 && text[0] == '-';
+        var i = negative ? 1 : 0;
+        var digits = new StringBuilder();
+        long exponent = 0;
+        for (; i < text.Length && char.IsAsciiDigit((char)text[i]); i++)
+        {
+            digits.Append((char)text[i]);
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            for (i++; i < text.Length && char.IsAsciiDigit((char)text[i]); i++)
+            {
+                digits.Append((char)text[i]);
+                exponent--;
+            }
+        }
+
+        if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
+        {
+            exponent += long.Parse(Encoding.ASCII.GetString(text[(i + 1)..]), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        }
+
+        var significant = digits.ToString().TrimStart('0');
+        var trimmed = significant.TrimEnd('0');
+        exponent += significant.Length - trimmed.Length;
+        return (negative && trimmed.Length > 0, trimmed, exponent);
+    }
+
+    /// <summary>Plain decimal text while it stays short, otherwise <c>d.ddde±x</c>.</summary>
+    private static string Plain(bool negative, string digits, long exponent)
+    {
+        var sign = negative ? "-" : "";
+        if (exponent >= 0 && exponent <= 32)
+        {
+            return sign + digits + new string('0', (int)exponent);
+        }
+
+        if (exponent < 0 && -exponent <= 32)
+        {
+            var point = digits.Length + (int)exponent;
+            return point > 0
+                ? sign + digits[..point] + "." + digits[point..]
+                : sign + "0." + new string('0', -point) + digits;
+        }
+
+        var scientific = exponent + digits.Length - 1;
+        return sign + digits[..1] + (digits.Length > 1 ? "." + digits[1..] : "") + "e" + scientific.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using BatchSync.Application.Sync;
+
+namespace BatchSync.UnitTests.Application;
+
+public sealed class RecordIdentityTests
+{
+    [Theory]
+    [InlineData("15", "15.0", "1.5e1", "150e-1", "15.000", "1.5E+1")]
+    [InlineData("32.5", "32.50", "3.25e1", "325e-1", "32.500000", "32.5")]
+    [InlineData("0", "-0", "0.0", "-0.0", "0e10", "0.000")]
+    [InlineData("100", "1e2", "1E2", "100.0", "10e1", "1000e-1")]
+    [InlineData("0.1", "0.10", "1e-1", "0.10000000000000001", "0.1000000000000000055511151231257827", "1.0E-1")]
+    public void Json_OneValueSpelledSixWays_SameIdentity(string a, string b, string c, string d, string e, string f)
+    {
+        var forms = new[] { a, b, c, d, e, f }
+            .Select(n => Encoding.UTF8.GetString(RecordIdentity.Json(Encoding.UTF8.GetBytes($$"""{"type":"location","accuracy":{{n}},"m":[{{n}}]}"""))))
+            .Distinct()
+            .ToList();
+
+        Assert.Single(forms);
+    }
+
+    [Fact]
+    public void Json_IntegersBeyond2To53_KeepEveryDigit()
+    {
+        var big = RecordIdentity.Hash("""{"id":9007199254740993}"""u8);
+        var next = RecordIdentity.Hash("""{"id":9007199254740992}"""u8);
+        var huge = Encoding.UTF8.GetString(RecordIdentity.Json("""{"id":123456789012345678901234567890.0}"""u8));
+
+        Assert.NotEqual(big, next);
+        Assert.Equal("""{"id":123456789012345678901234567890}""", huge);
+    }
+
+    [Fact]
+    public void Json_NumbersAlreadyInTheirForm_SameBytes_StringsNeverTouched()
+    {
+        var canonical = """{"type":"location","timestamp":1694123456789,"latitude":32.0853,"note":"15.0 \"x\" 1e2","n":-7,"f":false,"z":null}"""u8.ToArray();
+        var respelled = """{"type":"location","timestamp":1694123456789,"latitude":32.08530,"note":"15.0 \"x\" 1e2","n":-7.0,"f":false,"z":null}"""u8.ToArray();
+
+        Assert.Equal(canonical, RecordIdentity.Json(canonical).ToArray());
+        Assert.Equal(canonical, RecordIdentity.Json(respelled).ToArray());
+    }
+
+    [Fact]
+    public void Hash_DifferentValues_Differ()
+    {
+        Assert.NotEqual(RecordIdentity.Hash("""{"a":32.5}"""u8), RecordIdentity.Hash("""{"a":32.51}"""u8));
+        Assert.NotEqual(RecordIdentity.Hash("""{"a":1}"""u8), RecordIdentity.Hash("""{"a":"1"}"""u8));
+    }
+}
