@@ -33,12 +33,13 @@ internal static class LoadRun
     private static string[] Coordinates(double start, double step) =>
         [.. Enumerable.Range(0, 1000).Select(i => (start + (i * step)).ToString("R", System.Globalization.CultureInfo.InvariantCulture))];
 
-    public static async Task<LoadResult> RunAsync(HttpClient http, BenchOptions options, TimeSpan duration, string phase)
+    /// <summary>Client c talks to instance c mod the number of instances, as a balancer keeping each phone's connection would.</summary>
+    public static async Task<LoadResult> RunAsync(IReadOnlyList<HttpClient> instances, BenchOptions options, TimeSpan duration, string phase)
     {
         var result = new LoadResult();
         var stopwatch = Stopwatch.StartNew();
         var clients = Enumerable.Range(0, options.Clients)
-            .Select(c => Task.Run(() => ClientAsync(http, options, $"{phase}-device-{c}", stopwatch, duration, result)))
+            .Select(c => Task.Run(() => ClientAsync(instances[c % instances.Count], options, $"{phase}-device-{c}", stopwatch, duration, result)))
             .ToArray();
         await Task.WhenAll(clients);
         result.Elapsed = stopwatch.Elapsed;

@@ -5,31 +5,49 @@ using System.Net.Sockets;
 using BatchSync.Bench;
 using BatchSync.Testing;
 
-// Load test: starts the server on 127.0.0.1 with a fresh data folder, has N clients upload complete
-// syncs for a while, and prints throughput, part latency, errors and the server's peak memory.
+// Load test: starts the server (or several instances on one PostgreSQL database) on 127.0.0.1 with a
+// fresh data folder, has N clients upload complete syncs for a while, and prints throughput, part
+// latency, errors and the servers' peak memory.
 var options = BenchOptions.Parse(args);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "batchsync-bench", Guid.NewGuid().ToString("N"));
 const string token = "bench-device-token";
 
-using var server = ServerProcess.Start(options.ServerDll, dataDirectory, new Dictionary<string, string> { ["bench"] = token });
-var baseUrl = server.BaseUrl;
+if (options.Postgres is { } connectionString)
+{
+    ServerProcess.StorageSettings = _ => new Dictionary<string, string>
+    {
+        ["BatchSync:Storage:Provider"] = "PostgreSQL",
+        ["ConnectionStrings:BatchSync"] = connectionString,
+    };
+}
+
+var servers = Enumerable.Range(0, options.Instances)
+    .Select(_ => ServerProcess.Start(options.ServerDll, dataDirectory, new Dictionary<string, string> { ["bench"] = token }))
+    .ToList();
+var handlers = new List<SocketsHttpHandler>();
+var instances = new List<HttpClient>();
 try
 {
-    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-    using var http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
-    http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-    await server.WaitReadyAsync(http);
+    foreach (var server in servers)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(handler) { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        handlers.Add(handler);
+        instances.Add(http);
+        await server.WaitReadyAsync(http);
+    }
 
-    Console.WriteLine($"server pid {server.Pid}, data {dataDirectory}");
+    Console.WriteLine($"{(options.Postgres is null ? "SQLite" : "PostgreSQL")}, {servers.Count} instance(s), server pid(s) {string.Join(", ", servers.Select(s => s.Pid))}, data {dataDirectory}");
     Console.WriteLine($"{options.Clients} clients, syncs of {options.Parts} parts x {options.Records} records, warm-up {options.WarmupSeconds} s, run {options.Seconds} s");
     if (options.WarmupSeconds > 0)
     {
-        await LoadRun.RunAsync(http, options, TimeSpan.FromSeconds(options.WarmupSeconds), "warmup");
+        await LoadRun.RunAsync(instances, options, TimeSpan.FromSeconds(options.WarmupSeconds), "warmup");
     }
 
-    var cpuBefore = server.CpuTime();
-    var result = await LoadRun.RunAsync(http, options, TimeSpan.FromSeconds(options.Seconds), "run");
-    var cpuAfter = server.CpuTime();
+    var cpuBefore = servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
+    var result = await LoadRun.RunAsync(instances, options, TimeSpan.FromSeconds(options.Seconds), "run");
+    var cpuAfter = servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
 
     var latencies = result.Latencies;
     latencies.Sort();
@@ -40,13 +58,15 @@ try
     Console.WriteLine($"syncs completed:                       {result.CompletedSyncs,12:N0}");
     Console.WriteLine($"part latency p50 / p99 / max (ms):     {Percentile(latencies, 0.50),8:F1} / {Percentile(latencies, 0.99):F1} / {latencies[^1]:F1}");
     Console.WriteLine($"errors:                                {result.Errors,12:N0}{(result.FirstError is null ? "" : $"  (first: {result.FirstError})")}");
-    Console.WriteLine($"server peak memory (VmHWM):            {server.PeakMemoryMb(),12:N0} MB");
-    Console.WriteLine($"server CPU during run:                 {(cpuAfter - cpuBefore).TotalSeconds / result.Elapsed.TotalSeconds,12:P0} of one core");
+    Console.WriteLine($"server peak memory (VmHWM):            {servers.Max(s => s.PeakMemoryMb()),12:N0} MB{(servers.Count > 1 ? " (largest instance)" : "")}");
+    Console.WriteLine($"server CPU during run:                 {(cpuAfter - cpuBefore).TotalSeconds / result.Elapsed.TotalSeconds,12:P0} of one core{(servers.Count > 1 ? " (all instances)" : "")}");
     return result.Errors == 0 ? 0 : 1;
 }
 finally
 {
-    server.Kill();
+    instances.ForEach(h => h.Dispose());
+    handlers.ForEach(h => h.Dispose());
+    servers.ForEach(s => s.Kill());
     if (!options.KeepData)
     {
         try
@@ -64,7 +84,16 @@ static double Percentile(List<double> sorted, double p) =>
 
 namespace BatchSync.Bench
 {
-    internal sealed record BenchOptions(string ServerDll, int Clients, int Parts, int Records, int Seconds, int WarmupSeconds, bool KeepData)
+    internal sealed record BenchOptions(
+        string ServerDll,
+        int Clients,
+        int Parts,
+        int Records,
+        int Seconds,
+        int WarmupSeconds,
+        bool KeepData,
+        int Instances,
+        string? Postgres)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -82,7 +111,23 @@ namespace BatchSync.Bench
                 throw new ArgumentException("--server must name the published BatchSync.Api.dll (bench/run.sh does this).");
             }
 
-            return new BenchOptions(server, Int("--clients", 16), Int("--parts", 10), Int("--records", 100), Int("--seconds", 20), Int("--warmup", 10), args.Contains("--keep-data"));
+            var postgres = Value("--postgres", "");
+            var instances = Int("--instances", 1);
+            if (instances > 1 && postgres.Length == 0)
+            {
+                throw new ArgumentException("--instances above 1 needs PostgreSQL (--postgres CONNECTION_STRING; bench/run.sh --provider postgres starts one).");
+            }
+
+            return new BenchOptions(
+                server,
+                Int("--clients", 16),
+                Int("--parts", 10),
+                Int("--records", 100),
+                Int("--seconds", 20),
+                Int("--warmup", 10),
+                args.Contains("--keep-data"),
+                instances,
+                postgres.Length == 0 ? null : postgres);
         }
     }
 }

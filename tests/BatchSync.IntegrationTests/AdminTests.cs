@@ -295,7 +295,7 @@ public sealed class AdminTests : IDisposable
 
         Assert.Equal(syncs.Order(), (await Walk($"/api/v1/admin/sessions?device_id={device}&limit=2", "sync_id")).Order());
         await Eventually.True(
-            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE device_id = $p", device) == 5,
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE device_id = @p", device) == 5,
             TimeSpan.FromSeconds(10));
         var events = await Walk($"/api/v1/admin/audit?device_id={device}&limit=3", "id");
         Assert.Equal(5, events.Distinct().Count());
@@ -331,7 +331,7 @@ public sealed class AdminTests : IDisposable
         var aborted = await _admin.PostAsync($"/api/v1/admin/sessions/{syncId}/abort", null);
         var requestId = (await aborted.Json()).GetProperty("request_id").GetString();
         await Eventually.True(
-            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = $p", syncId) == 1,
+            () => _app.Scalar<long>("SELECT COUNT(*) FROM audit_events WHERE outcome = 'aborted' AND sync_id = @p", syncId) == 1,
             TimeSpan.FromSeconds(10));
         var audit = await Data($"/api/v1/admin/audit?sync_id={syncId}&outcome=aborted");
 

@@ -153,11 +153,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Delivered 2 records", output);
         var data = StoredLogs.RecordsOf(Data, device).Select(r => r.Timestamp).ToList();
         Assert.Equal(2, data.Count);
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Data, "batchsync.db")};Mode=ReadOnly;Pooling=False");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT speed FROM location_logs WHERE device_id = $d AND speed IS NOT NULL";
-        command.Parameters.AddWithValue("$d", device);
+        using var db = TestStorage.Open(Data);
+        using var command = TestStorage.Command(db, "SELECT speed FROM location_logs WHERE device_id = @d AND speed IS NOT NULL", ("@d", device));
         Assert.Equal(13.5, Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
 

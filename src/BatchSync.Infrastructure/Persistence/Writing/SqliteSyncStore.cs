@@ -85,11 +85,12 @@ internal sealed class SqliteSyncStore : IDisposable
     public void AddSession(SyncSession session)
     {
         var insert = Command(
-            "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at) " +
-            "VALUES ($id, $device, $user, $total, $status, $created, $updated)",
-            "$id", "$device", "$user", "$total", "$status", "$created", "$updated");
+            "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion) " +
+            "VALUES ($id, $device, $user, $total, $status, $created, $updated, $completed, $completion)",
+            "$id", "$device", "$user", "$total", "$status", "$created", "$updated", "$completed", "$completion");
         Bind(insert, session.SyncId, session.DeviceId, session.UserName, session.TotalParts, session.Status.ToString(),
-            Millis(session.CreatedAt), Millis(session.UpdatedAt));
+            Millis(session.CreatedAt), Millis(session.UpdatedAt), session.CompletedAt is { } done ? Millis(done) : null,
+            CompletionJson.Serialize(session.Completion));
         insert.ExecuteNonQuery();
     }
 
