@@ -1,11 +1,13 @@
 using BatchSync.Api;
 using BatchSync.Api.Commands;
 using BatchSync.Api.Endpoints;
+using BatchSync.Api.Observability;
 using BatchSync.Application;
 using BatchSync.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
+builder.Services.AddMonitoring(builder.Configuration);
 
 var app = builder.Build();
 // Operator commands instead of the server: same configuration, same data folder.
@@ -22,6 +24,7 @@ app.MapBatchSync();
 app.MapSyncSessions();
 app.MapAdmin();
 app.MapHealth();
+app.MapMonitoring();
 app.Run();
 return 0;
 

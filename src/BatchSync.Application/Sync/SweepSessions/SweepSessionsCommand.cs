@@ -1,5 +1,6 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Audit;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ internal sealed class SweepSessionsCommandHandler(
     IAuditLog audit,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
+    BatchSyncMetrics metrics,
     ILogger<SweepSessionsCommandHandler> logger) : ICommandHandler<SweepSessionsCommand, SweepResult>
 {
     /// <summary>Sessions a write handles: a sweep never holds the writer long, whatever the backlog.</summary>
@@ -77,6 +79,7 @@ internal sealed class SweepSessionsCommandHandler(
             });
         }
 
+        metrics.SyncsExpired(expired.Count);
         if (purged > 0)
         {
             logger.LogInformation("Forgot {Count} sessions finished more than {Days} days ago", purged, limits.CompletedRetentionDays);

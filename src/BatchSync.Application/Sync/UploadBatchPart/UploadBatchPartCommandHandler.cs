@@ -1,5 +1,6 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Sync;
 using Mediator;
@@ -15,6 +16,7 @@ internal sealed class UploadBatchPartCommandHandler(
     IStorageGauge storage,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
+    BatchSyncMetrics metrics,
     ILogger<UploadBatchPartCommandHandler> logger)
     : ICommandHandler<UploadBatchPartCommand, Result<UploadBatchPartResponse>>
 {
@@ -66,9 +68,11 @@ internal sealed class UploadBatchPartCommandHandler(
             contentHash);
 
         var staged = staging.Encode(records);
+        BatchSyncTracing.Step("batchsync.stage");
         var outcome = await writer.ExecuteAsync(
             store => ReceivePart(store, staging, options.Value.Limits, command.SyncId!, part, records, staged, time.GetUtcNow().UtcDateTime),
             cancellationToken);
+        BatchSyncTracing.Step("batchsync.write");
         if (!outcome.IsSuccess)
         {
             return outcome.Error!;
@@ -83,6 +87,7 @@ internal sealed class UploadBatchPartCommandHandler(
             try
             {
                 await appended.FilesWritten.WaitAsync(cancellationToken);
+                BatchSyncTracing.Step("batchsync.files");
             }
             catch (Exception e) when (e is not (StorageFullException or OperationCanceledException))
             {
@@ -92,6 +97,7 @@ internal sealed class UploadBatchPartCommandHandler(
                     TimeSpan.FromSeconds(5));
             }
 
+            metrics.RecordsAppended(appended.Inserted, appended.AlreadyStored);
             logger.LogInformation(
                 "Sync {SyncId} of device {DeviceId} completed: {Parts} parts, {NewRecords} new records, {KnownRecords} already stored, in {ElapsedMs:F1} ms",
                 response.SyncId,
