@@ -409,8 +409,8 @@
       parts.push(svg('line', { x1: left, y1: y(max * tick), x2: W - 10, y2: y(max * tick), stroke: '#eef1f4' }));
     }
     dates.forEach((date, i) => {
-      const x = left + i * band + band * 0.15;
-      const w = band * 0.7;
+      const w = Math.min(band * 0.7, 56);
+      const x = left + i * band + (band - w) / 2;
       const loc = count(date, 'location');
       const drv = count(date, 'driving');
       parts.push(svg('rect', { class: 'bar-location', x, y: y(loc), width: w, height: H - bottom - y(loc), fill: '#1f6feb' }, svg('title', {}, `${date}: ${loc} positions`)));
