@@ -97,6 +97,34 @@ public sealed class DashboardTests : IDisposable
         Assert.Empty(browser.ConsoleErrors());
     }
 
+    [BrowserFact]
+    public async Task DeviceDay_WithATileServerConfigured_DrawsTheTrackOnItsTiles()
+    {
+        await using var tiles = await TileServer.StartAsync();
+        _server = await MonitoredServer.StartAsync(new Dictionary<string, string>
+        {
+            ["BatchSync:Monitoring:TileUrl"] = $"{tiles.Url}/{{z}}/{{x}}/{{y}}.png",
+            ["BatchSync:Monitoring:TileAttribution"] = "test tiles",
+        });
+        foreach (var part in SyncData.Parts(SyncData.NewId("tiles"), "van-07", Route(Morning, 60), perPart: 64))
+        {
+            await _server.ClientWith(MonitoredServer.DeviceToken).PostPart(part).Ok();
+        }
+
+        using var browser = new Browser();
+        browser.Driver.Navigate().GoToUrl(new Uri(_server.BaseUrl, "/dashboard/#device/van-07"));
+        browser.WaitFor("#token").SendKeys(MonitoredServer.AdminToken);
+        browser.Driver.FindElement(By.CssSelector("#sign-in-form button")).Click();
+
+        browser.WaitFor("#track polyline.track-line");
+        browser.WaitUntil(_ => tiles.Requested.Count >= 4, TimeSpan.FromSeconds(15));
+        var zooms = tiles.Requested.Select(t => int.Parse(t.Split('/')[0], System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
+        Assert.Equal(zooms[0], Assert.Single(zooms));
+        Assert.InRange(zooms[0], 10, 18);
+        Assert.Contains("test tiles", browser.Driver.FindElement(By.CssSelector("#track svg")).Text, StringComparison.Ordinal);
+        Assert.Empty(browser.ConsoleErrors());
+    }
+
     /// <summary>A drive along a winding road: positions every 40 s, a driving event at start, two on the way, and at the end.</summary>
     private static List<JsonObject> Route(long start, int points, double latitude = 32.07)
     {
