@@ -1,6 +1,7 @@
 using BatchSync.Api;
 using BatchSync.Api.Commands;
 using BatchSync.Api.Endpoints;
+using BatchSync.Api.Observability;
 using BatchSync.Application;
 using BatchSync.Infrastructure;
 
@@ -17,6 +18,7 @@ if (CommandLineHelp.Wanted(args, out var unknown))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
+builder.Services.AddMonitoring(builder.Configuration);
 
 var app = builder.Build();
 // Operator commands instead of the server: same configuration, same data folder.
@@ -40,6 +42,7 @@ app.MapBatchSync();
 app.MapSyncSessions();
 app.MapAdmin();
 app.MapHealth();
+app.MapMonitoring();
 app.Run();
 return 0;
 

@@ -1,3 +1,4 @@
+using BatchSync.Application.Diagnostics;
 using BatchSync.Application.Sync;
 using BatchSync.Application.Sync.UploadBatchPart;
 using FluentValidation;
@@ -16,6 +17,7 @@ public static class DependencyInjection
             filter: r => r.ValidatorType != typeof(IncomingRecordValidator), // built by its parent with the limits
             includeInternalTypes: true);
         services.AddSingleton<LogCalendar>();
+        services.AddSingleton<BatchSyncMetrics>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

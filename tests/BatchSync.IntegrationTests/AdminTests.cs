@@ -194,7 +194,7 @@ public sealed class AdminTests : IDisposable
     }
 
     [Fact]
-    public async Task Devices_LastPositionAndLastSync()
+    public async Task Devices_LastPositionLastSyncAndRecordCounts()
     {
         var device = SyncData.NewId("dev");
         await CompleteSync(device, SyncData.Records(10));
@@ -207,6 +207,7 @@ public sealed class AdminTests : IDisposable
         Assert.Equal(SyncData.Start + 8_000, position.GetProperty("timestamp").GetInt64());
         Assert.Equal(32.0 + (8 * 1e-5), position.GetProperty("latitude").GetDouble(), 9);
         Assert.Equal((open, "open"), (mine.GetProperty("last_sync").GetProperty("sync_id").GetString(), mine.GetProperty("last_sync").GetProperty("sync_status").GetString()));
+        Assert.Equal((9, 1), (mine.GetProperty("record_counts").GetProperty("location").GetInt32(), mine.GetProperty("record_counts").GetProperty("driving").GetInt32()));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using BatchSync.Application.Abstractions;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Audit;
 
 namespace BatchSync.Api.Audit;
@@ -22,9 +23,15 @@ internal sealed class AuditFacts
 /// <summary>
 /// Records every upload's outcome and every refusal, on any endpoint, once the answer is known: time,
 /// request id, token name (never the token), remote address, device, user, sync and part. Reads are not
-/// audited. Recording only queues the event (<see cref="IAuditLog"/>).
+/// audited. Recording only queues the event (<see cref="IAuditLog"/>). Seeing every answer, it also
+/// counts parts by outcome and times them, counts refused tokens, and logs a refused part's reason.
 /// </summary>
-internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog audit, TimeProvider time)
+internal sealed class AuditMiddleware(
+    RequestDelegate next,
+    IAuditLog audit,
+    TimeProvider time,
+    BatchSyncMetrics metrics,
+    ILogger<AuditMiddleware> logger)
 {
     private const int MaxText = 128;
 
@@ -32,12 +39,14 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog audit, Tim
     {
         var facts = new AuditFacts();
         http.Features.Set(facts);
+        var started = time.GetTimestamp();
         try
         {
             await next(http);
         }
         finally
         {
+            Measure(http, facts, time.GetElapsedTime(started));
             if (OutcomeOf(http.Response.StatusCode, facts) is { } outcome)
             {
                 audit.Record(new AuditEvent
@@ -69,6 +78,38 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAuditLog audit, Tim
         >= 500 => AuditOutcomes.Refused,
         _ => null,
     };
+
+    private void Measure(HttpContext http, AuditFacts facts, TimeSpan elapsed)
+    {
+        var status = http.Response.StatusCode;
+        if (status is 401 or 403)
+        {
+            metrics.TokenRefused(status == 403 ? "forbidden" : http.Request.Headers.Authorization.Count > 0 ? "unknown" : "missing");
+        }
+
+        if (!IsUpload(http))
+        {
+            return;
+        }
+
+        var outcome = facts.Outcome ?? status switch
+        {
+            400 => BatchSyncMetrics.Outcomes.Rejected,
+            409 => BatchSyncMetrics.Outcomes.Conflict,
+            _ => BatchSyncMetrics.Outcomes.Refused,
+        };
+        metrics.PartAnswered(outcome, status, elapsed);
+        if (facts.Outcome is null && status != 401)
+        {
+            // Expected refusals: the client hears why; the log keeps the first reason, never the body.
+            logger.LogInformation("Part {PartNumber} of sync {SyncId} refused with {Status}: {Reason}",
+                facts.PartNumber, facts.SyncId, status, Cap(facts.Reason, 512));
+        }
+    }
+
+    private static bool IsUpload(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName
+            is "UploadBatchPart" or "UploadBatchPartSeedPath";
 
     private static string? Cap(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
 

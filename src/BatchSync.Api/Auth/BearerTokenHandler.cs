@@ -4,6 +4,7 @@ using BatchSync.Api.ErrorHandling;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BatchSync.Api.Auth;
@@ -11,9 +12,9 @@ namespace BatchSync.Api.Auth;
 /// <summary><c>Authorization: Bearer &lt;token&gt;</c>; refusals answer in the contract's envelope.</summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
     UrlEncoder encoder,
-    ITokenAuthenticator tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ITokenAuthenticator tokens,
+    ILogger<BearerTokenHandler> logger) : AuthenticationHandler<AuthenticationSchemeOptions>(options, NullLoggerFactory.Instance, encoder)
 {
     public const string SchemeName = "Bearer";
     private const string DeviceClaim = "batchsync:device";
@@ -29,6 +30,9 @@ internal sealed class BearerTokenHandler(
         var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 512 || await tokens.AuthenticateAsync(token, Context.RequestAborted) is not { } caller)
         {
+            // One line for a refused token (the framework's own lines say the same thrice); never the token.
+            logger.LogInformation("Unknown bearer token refused (401) from {RemoteAddress} on {Method} {Path}",
+                Context.Connection.RemoteIpAddress, Request.Method, Request.Path.Value);
             return AuthenticateResult.Fail("Unknown token");
         }
 
@@ -48,8 +52,11 @@ internal sealed class BearerTokenHandler(
         return ApiErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Missing or unknown bearer token");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, "This token may not do that");
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        logger.LogInformation("Token {TokenName} refused (403) on {Method} {Path}", Context.User.Identity?.Name, Request.Method, Request.Path.Value);
+        return ApiErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, "This token may not do that");
+    }
 
     /// <summary>The caller the claims describe; only for authenticated requests.</summary>
     public static Caller CallerOf(ClaimsPrincipal user)

@@ -6,6 +6,7 @@ using BatchSync.Api.Auth;
 using BatchSync.Api.ErrorHandling;
 using BatchSync.Api.OpenApi;
 using BatchSync.Application.Common;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Application.Sync.UploadBatchPart;
 using BatchSync.Domain.Audit;
 using Mediator;
@@ -90,6 +91,7 @@ internal static class BatchSyncEndpoints
         try
         {
             command = BatchPartReader.Read(body.Value, BearerTokenHandler.CallerOf(http.User), digest);
+            BatchSyncTracing.Step("batchsync.read");
         }
         catch (JsonException e)
         {

@@ -1,14 +1,18 @@
+using System.Diagnostics;
+using BatchSync.Application.Diagnostics;
+
 namespace BatchSync.Api.ErrorHandling;
 
 /// <summary>
 /// Gives each request an id, sent back as <c>X-Request-Id</c> and as <c>request_id</c> in every body.
-/// A caller's own id is kept when it is short and plain; anything else is replaced.
+/// A caller's own id is kept when it is short and plain; anything else is replaced. The id is on the
+/// request's span and on every log line the request writes (a logging scope).
 /// </summary>
-internal sealed class RequestIdMiddleware(RequestDelegate next)
+internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public const string Header = "X-Request-Id";
 
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
         var incoming = http.Request.Headers[Header].ToString();
         http.TraceIdentifier = IsPlain(incoming) ? incoming : Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
@@ -19,7 +23,11 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
             context.Response.Headers[Header] = context.TraceIdentifier;
             return Task.CompletedTask;
         }, http);
-        return next(http);
+        Activity.Current?.SetTag(BatchSyncTracing.RequestIdTag, http.TraceIdentifier);
+        using (logger.BeginScope("request_id={RequestId}", http.TraceIdentifier))
+        {
+            await next(http);
+        }
     }
 
     private static bool IsPlain(string id) =>

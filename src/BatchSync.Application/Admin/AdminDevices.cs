@@ -12,7 +12,11 @@ public sealed record PositionDto(long Timestamp, double Latitude, double Longitu
 public sealed record LastSyncDto(string SyncId, string SyncStatus, DateTime UpdatedAt);
 
 /// <summary>A device the server knows, with where it last was and its latest sync.</summary>
-public sealed record DeviceDto(string DeviceId, PositionDto? LastPosition, LastSyncDto? LastSync);
+public sealed record DeviceDto(string DeviceId, PositionDto? LastPosition, LastSyncDto? LastSync)
+{
+    /// <summary>Records stored for the device, by type (<c>location</c>, <c>driving</c>).</summary>
+    public IReadOnlyDictionary<string, int> RecordCounts { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>Every device with records or sessions, by id, paged.</summary>
 public sealed record ListDevicesQuery(int PageNumber = 1, int PageSize = 100, string? Cursor = null) : IQuery<Result<Page<DeviceDto>>>, IValidated;
@@ -59,10 +63,18 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
                 .OrderByDescending(s => s.UpdatedAt)
                 .Select(s => new { s.SyncId, s.Status, s.UpdatedAt })
                 .FirstOrDefaultAsync(cancellationToken);
+            var counts = new Dictionary<string, int>
+            {
+                ["location"] = await db.LocationLogs.CountAsync(r => r.DeviceId == id, cancellationToken),
+                ["driving"] = await db.DrivingLogs.CountAsync(r => r.DeviceId == id, cancellationToken),
+            };
             devices.Add(new DeviceDto(
                 id,
                 position,
-                sync is null ? null : new LastSyncDto(sync.SyncId, sync.Status.ToString().ToLowerInvariant(), sync.UpdatedAt)));
+                sync is null ? null : new LastSyncDto(sync.SyncId, sync.Status.ToString().ToLowerInvariant(), sync.UpdatedAt))
+            {
+                RecordCounts = counts,
+            });
         }
 
         return new Page<DeviceDto>(devices, query.Cursor is null ? query.PageNumber : null, query.PageSize, total, more ? Cursor.Encode(page[^1]) : null);

@@ -1,3 +1,4 @@
+using BatchSync.Application.Diagnostics;
 using BatchSync.Application.Sync.UploadBatchPart;
 using BatchSync.Domain.Common;
 using FluentValidation;
@@ -31,6 +32,8 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
                 (failures ??= []).AddRange(result.Errors);
             }
         }
+
+        BatchSyncTracing.Step("batchsync.validate");
 
         if (failures is null)
         {

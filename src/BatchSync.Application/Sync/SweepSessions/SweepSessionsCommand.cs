@@ -1,5 +1,6 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Audit;
 using BatchSync.Domain.Sync;
 using Mediator;
@@ -31,6 +32,7 @@ internal sealed class SweepSessionsCommandHandler(
     IAuditLog audit,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
+    BatchSyncMetrics metrics,
     ILogger<SweepSessionsCommandHandler> logger) : ICommandHandler<SweepSessionsCommand, SweepResult>
 {
     /// <summary>Sessions a query or a purge handles at once: a sweep never holds the store long, whatever the backlog.</summary>
@@ -95,6 +97,7 @@ internal sealed class SweepSessionsCommandHandler(
             });
         }
 
+        metrics.SyncsExpired(expired.Count);
         if (purged > 0)
         {
             logger.LogInformation("Forgot {Count} sessions finished more than {Days} days ago", purged, limits.CompletedRetentionDays);

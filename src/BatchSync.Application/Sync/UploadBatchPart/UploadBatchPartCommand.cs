@@ -1,5 +1,6 @@
 using BatchSync.Application.Behaviors;
 using BatchSync.Application.Common;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Common;
 using Mediator;
 
@@ -24,7 +25,7 @@ public sealed record UploadBatchPartCommand(
     IReadOnlyDictionary<string, string[]> ShapeErrors,
     string? Checksum = null,
     string? RecordsChecksum = null,
-    DigestCheck ContentDigest = DigestCheck.Absent) : ICommand<Result<UploadBatchPartResponse>>, IValidated;
+    DigestCheck ContentDigest = DigestCheck.Absent) : ICommand<Result<UploadBatchPartResponse>>, IValidated, ISyncMessage;
 
 /// <summary>What the part did: stored, duplicate, or (with <see cref="ProcessingResults"/>) completed the sync.</summary>
 public sealed record UploadBatchPartResponse(

@@ -1,5 +1,6 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Common;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Sync;
 using Mediator;
@@ -17,6 +18,7 @@ internal sealed class UploadBatchPartCommandHandler(
     IStorageGauge storage,
     IOptions<BatchSyncOptions> options,
     TimeProvider time,
+    BatchSyncMetrics metrics,
     ILogger<UploadBatchPartCommandHandler> logger)
     : ICommandHandler<UploadBatchPartCommand, Result<UploadBatchPartResponse>>
 {
@@ -76,12 +78,14 @@ internal sealed class UploadBatchPartCommandHandler(
 
         await partitions.EnsureAsync(records, cancellationToken);
         var staged = new StagedPart(part.PartNumber, staging.Encode(records));
+        BatchSyncTracing.Step("batchsync.stage");
         var limits = options.Value.Limits;
         var now = time.GetUtcNow().UtcDateTime;
         var outcome = await unitOfWork.ExecuteAsync(
             command.SyncId!,
             (store, ct) => ReceivePartAsync(store, command.SyncId!, part, records, staged, limits, now, ct),
             cancellationToken);
+        BatchSyncTracing.Step("batchsync.write");
         if (!outcome.IsSuccess)
         {
             return outcome.Error!;
@@ -96,6 +100,7 @@ internal sealed class UploadBatchPartCommandHandler(
             try
             {
                 await files.WriteAsync(appended.Files, cancellationToken);
+                BatchSyncTracing.Step("batchsync.files");
             }
             catch (Exception e) when (e is not (StorageFullException or OperationCanceledException))
             {
@@ -105,6 +110,7 @@ internal sealed class UploadBatchPartCommandHandler(
                     TimeSpan.FromSeconds(5));
             }
 
+            metrics.RecordsAppended(appended.Inserted, appended.AlreadyStored);
             logger.LogInformation(
                 "Sync {SyncId} of device {DeviceId} completed: {Parts} parts, {NewRecords} new records, {KnownRecords} already stored, in {ElapsedMs:F1} ms",
                 response.SyncId,

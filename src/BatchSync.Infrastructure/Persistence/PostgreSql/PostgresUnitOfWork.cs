@@ -1,5 +1,7 @@
 using System.Data;
+using System.Diagnostics;
 using BatchSync.Application.Abstractions;
+using BatchSync.Application.Diagnostics;
 using Npgsql;
 
 namespace BatchSync.Infrastructure.Persistence.PostgreSql;
@@ -10,11 +12,40 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// Every instance takes the same lock, so a sync's parts are decided one at a time across the cluster,
 /// and the lock goes with the transaction, however it ends.
 /// </summary>
-internal sealed class PostgresUnitOfWork(
-    PostgresDatabase database,
-    PostgresLogRows rows) : ISyncUnitOfWork
+internal sealed class PostgresUnitOfWork : ISyncUnitOfWork
 {
+    private readonly PostgresDatabase _database;
+    private readonly PostgresLogRows _rows;
+    private readonly BatchSyncMetrics _metrics;
+    private long _inFlight;
+
+    public PostgresUnitOfWork(PostgresDatabase database, PostgresLogRows rows, BatchSyncMetrics metrics)
+    {
+        _database = database;
+        _rows = rows;
+        _metrics = metrics;
+
+        // No queue on PostgreSQL: the units of work under way on this instance stand for it.
+        metrics.ObserveWriteQueue(() => Interlocked.Read(ref _inFlight));
+    }
+
     public async Task<T> ExecuteAsync<T>(
+        string syncId,
+        Func<ISyncTransaction, CancellationToken, ValueTask<T>> work,
+        CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            return await RunAsync(syncId, work, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<T> RunAsync<T>(
         string syncId,
         Func<ISyncTransaction, CancellationToken, ValueTask<T>> work,
         CancellationToken cancellationToken)
@@ -23,11 +54,13 @@ internal sealed class PostgresUnitOfWork(
         {
             try
             {
-                await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+                await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-                var store = new PostgresSyncTransaction(connection, transaction, syncId, rows);
+                var store = new PostgresSyncTransaction(connection, transaction, syncId, _rows);
                 var result = await work(store, cancellationToken);
+                var committing = Stopwatch.GetTimestamp();
                 await transaction.CommitAsync(cancellationToken);
+                _metrics.CommitDone(Stopwatch.GetElapsedTime(committing));
                 return result;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using BatchSync.Application.Abstractions;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Application.Sync;
 using BatchSync.Infrastructure.LogFiles;
 using Microsoft.Data.Sqlite;
@@ -35,12 +36,21 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
 
     private readonly CommittedLogFiles _committed;
 
-    public SyncWriteQueue(SqliteDatabase database, LogCalendar calendar, CommittedLogFiles committed, ILogger<SyncWriteQueue> logger)
+    private readonly BatchSyncMetrics _metrics;
+
+    public SyncWriteQueue(
+        SqliteDatabase database,
+        LogCalendar calendar,
+        CommittedLogFiles committed,
+        BatchSyncMetrics metrics,
+        ILogger<SyncWriteQueue> logger)
     {
         _database = database;
         _calendar = calendar;
         _committed = committed;
+        _metrics = metrics;
         _logger = logger;
+        metrics.ObserveWriteQueue(() => _queue.Count);
     }
 
     public Task<T> ExecuteAsync<T>(
@@ -203,7 +213,9 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
                 CrashPoints.Reach(CrashPoints.BeforeCommit);
             }
 
+            var committing = Stopwatch.GetTimestamp();
             store.Execute("COMMIT");
+            _metrics.CommitDone(Stopwatch.GetElapsedTime(committing));
         }
         catch (Exception e)
         {
