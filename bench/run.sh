@@ -23,6 +23,7 @@ dotnet publish "$root/bench/BatchSync.Bench" -c Release -o "$out/bench" --nologo
 if [ "$provider" = postgres ]; then
   if [ -z "${BATCHSYNC_BENCH_POSTGRES:-}" ]; then
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    chmod 755 "$out"
     pg="$out/pg"
     mkdir -p "$pg"
     as_pg() { if [ "$(id -u)" = 0 ]; then chown -R postgres "$pg"; runuser -u postgres -- "$@"; else "$@"; fi; }

@@ -259,8 +259,16 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IDisposable
             // All at the same moment: the migrations must be applied once, whoever comes first.
             var servers = Enumerable.Range(0, instances).Select(_ => start()).ToArray();
             var cluster = new Cluster(start, servers);
-            await Task.WhenAll(servers.Select((s, i) => s.WaitReadyAsync(cluster.Clients[i])));
-            return cluster;
+            try
+            {
+                await Task.WhenAll(servers.Select((s, i) => s.WaitReadyAsync(cluster.Clients[i])));
+                return cluster;
+            }
+            catch
+            {
+                cluster.Dispose();
+                throw;
+            }
         }
 
         public async Task RestartAsync(int index, bool kill)

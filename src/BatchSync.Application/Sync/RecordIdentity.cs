@@ -79,7 +79,7 @@ public static class RecordIdentity
         var reader = new Utf8JsonReader(json);
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.Number && !reader.ValueSpan.SequenceEqual(Encoding.ASCII.GetBytes(Number(reader.ValueSpan))))
+            if (reader.TokenType == JsonTokenType.Number && !IsInItsOneForm(reader.ValueSpan))
             {
                 return true;
             }
@@ -87,6 +87,41 @@ public static class RecordIdentity
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a number is already written as <see cref="Number"/> would write it, decided without
+    /// allocating for what phones send nearly always: a short integer, or a decimal that is the shortest
+    /// text of its double. Anything else is checked the long way.
+    /// </summary>
+    private static bool IsInItsOneForm(ReadOnlySpan<byte> text)
+    {
+        var digits = text[0] == '-' ? text[1..] : text;
+        if (digits.IndexOfAny((byte)'e', (byte)'E') >= 0 || digits.Length > 30)
+        {
+            return IsInItsOneFormTheLongWay(text);
+        }
+
+        var point = digits.IndexOf((byte)'.');
+        if (point < 0)
+        {
+            // An integer: no leading zero, and no "-0".
+            return digits[0] != '0' || (digits.Length == 1 && text.Length == 1);
+        }
+
+        if (digits[^1] == '0' || (digits[0] == '0' && point != 1))
+        {
+            return false;
+        }
+
+        Span<byte> shortest = stackalloc byte[32];
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture)
+            && shortest[..written].SequenceEqual(text)
+            ? true
+            : IsInItsOneFormTheLongWay(text);
+    }
+
+    private static bool IsInItsOneFormTheLongWay(ReadOnlySpan<byte> text) => text.SequenceEqual(Encoding.ASCII.GetBytes(Number(text)));
 
     /// <summary>Sign, significant digits (no leading or trailing zeros) and the power of ten they are scaled by.</summary>
     private static (bool Negative, string Digits, long Exponent) Decimal(ReadOnlySpan<byte> text)

@@ -48,4 +48,27 @@ public sealed class RecordIdentityTests
         Assert.NotEqual(RecordIdentity.Hash("""{"a":32.5}"""u8), RecordIdentity.Hash("""{"a":32.51}"""u8));
         Assert.NotEqual(RecordIdentity.Hash("""{"a":1}"""u8), RecordIdentity.Hash("""{"a":"1"}"""u8));
     }
+
+    [Theory]
+    [InlineData("15")]
+    [InlineData("-15")]
+    [InlineData("0")]
+    [InlineData("-0")]
+    [InlineData("10")]
+    [InlineData("32.0853")]
+    [InlineData("-34.7818")]
+    [InlineData("0.05")]
+    [InlineData("15.0")]
+    [InlineData("0.1000000000000000055511151231257827")]
+    [InlineData("0.00001")]
+    [InlineData("123456789012345678901234567890123")]
+    [InlineData("1000000000000000000000000000000000")]
+    [InlineData("1e2")]
+    public void Json_QuickCheckOfANumbersForm_AgreesWithTheLongWay(string number)
+    {
+        var json = Encoding.UTF8.GetBytes($$"""{"n":{{number}}}""");
+        var expected = Encoding.UTF8.GetBytes($$"""{"n":{{RecordIdentity.Number(Encoding.UTF8.GetBytes(number))}}}""");
+
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(RecordIdentity.Json(json)));
+    }
 }
