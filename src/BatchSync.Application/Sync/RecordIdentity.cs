@@ -29,6 +29,7 @@ public static class RecordIdentity
         var buffer = new ArrayBufferWriter<byte>(canonicalJson.Length);
         var reader = new Utf8JsonReader(canonicalJson);
         var copied = 0;
+        Span<byte> quick = stackalloc byte[32];
         while (reader.Read())
         {
             if (reader.TokenType != JsonTokenType.Number)
@@ -38,7 +39,15 @@ public static class RecordIdentity
 
             var start = (int)reader.TokenStartIndex;
             buffer.Write(canonicalJson[copied..start]);
-            buffer.Write(Encoding.ASCII.GetBytes(Number(reader.ValueSpan)));
+            if (TryQuickForm(reader.ValueSpan, quick, out var written))
+            {
+                buffer.Write(quick[..written]);
+            }
+            else
+            {
+                buffer.Write(Encoding.ASCII.GetBytes(Number(reader.ValueSpan)));
+            }
+
             copied = start + reader.ValueSpan.Length;
         }
 
@@ -119,6 +128,44 @@ public static class RecordIdentity
             && shortest[..written].SequenceEqual(text)
             ? true
             : IsInItsOneFormTheLongWay(text);
+    }
+
+    /// <summary>
+    /// The one form of a short plain number, written without allocating: trailing zeros of the fraction
+    /// dropped (<c>15.0</c> is <c>15</c>, <c>32.50</c> is <c>32.5</c>), when what is left is in its one
+    /// form. False for anything else, which takes the long way.
+    /// </summary>
+    private static bool TryQuickForm(ReadOnlySpan<byte> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (text.Length > 30 || text.IndexOfAny((byte)'e', (byte)'E') >= 0)
+        {
+            return false;
+        }
+
+        var trimmed = text;
+        if (trimmed.IndexOf((byte)'.') >= 0)
+        {
+            trimmed = trimmed.TrimEnd((byte)'0');
+            if (trimmed[^1] == '.')
+            {
+                trimmed = trimmed[..^1];
+            }
+        }
+
+        if (trimmed.SequenceEqual("-0"u8))
+        {
+            trimmed = "0"u8;
+        }
+
+        if (!IsInItsOneForm(trimmed))
+        {
+            return false;
+        }
+
+        trimmed.CopyTo(destination);
+        written = trimmed.Length;
+        return true;
     }
 
     private static bool IsInItsOneFormTheLongWay(ReadOnlySpan<byte> text) => text.SequenceEqual(Encoding.ASCII.GetBytes(Number(text)));
