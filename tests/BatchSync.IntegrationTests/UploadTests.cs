@@ -53,10 +53,13 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
     [Fact]
     public async Task Upload_AllPartsAtOnce_ManySyncs_EachCompletesExactlyOnce()
     {
-        var device = SyncData.NewId("burst");
-        var syncs = Enumerable.Range(0, 12).Select(i => (Id: SyncData.NewId(device), Records: SyncData.Records(40, SyncData.Start + (i * 100_000)))).ToList();
+        // Three devices with four syncs each: all open at once stays within MaxOpenSyncsPerDevice (10).
+        var devices = Enumerable.Range(0, 3).Select(_ => SyncData.NewId("burst")).ToList();
+        var syncs = Enumerable.Range(0, 12)
+            .Select(i => (Device: devices[i % 3], Id: SyncData.NewId(devices[i % 3]), Records: SyncData.Records(40, SyncData.Start + (i * 100_000))))
+            .ToList();
 
-        var responses = await Task.WhenAll(syncs.SelectMany(s => SyncData.Parts(s.Id, device, s.Records, 10))
+        var responses = await Task.WhenAll(syncs.SelectMany(s => SyncData.Parts(s.Id, s.Device, s.Records, 10))
             .Select(async body => await (await _client.PostPart(body)).Json()));
 
         foreach (var sync in syncs)
@@ -66,7 +69,7 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
             Assert.Single(mine, r => r.TryGetProperty("sync_complete", out _));
         }
 
-        Assert.Equal(12 * 40, Count("location_logs", device) + Count("driving_logs", device));
+        Assert.Equal(12 * 40, devices.Sum(d => Count("location_logs", d) + Count("driving_logs", d)));
     }
 
     [Fact]
