@@ -17,7 +17,7 @@ public sealed class DashboardTests : IDisposable
 
     public void Dispose() => _server?.Dispose();
 
-    [BrowserFact]
+    [Fact]
     public async Task Dashboard_SignInSeeSyncProgressAndADevicesTrack_NoConsoleErrors()
     {
         _server = await MonitoredServer.StartAsync();
@@ -97,7 +97,7 @@ public sealed class DashboardTests : IDisposable
         Assert.Empty(browser.ConsoleErrors());
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task DeviceDay_WithATileServerConfigured_DrawsTheTrackOnItsTiles()
     {
         await using var tiles = await TileServer.StartAsync();

@@ -5,21 +5,9 @@ using OpenQA.Selenium.Support.UI;
 namespace BatchSync.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A browser test: runs on Debian's chromium and chromedriver, and fails when they are missing (CI
-/// installs them). <c>BATCHSYNC_SKIP_BROWSER_TESTS=1</c> skips it, for a local run without a browser.
+/// Headless chromium through chromedriver, never downloaded: Debian's, or the test fails (CI installs
+/// them).
 /// </summary>
-public sealed class BrowserFactAttribute : FactAttribute
-{
-    public BrowserFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("BATCHSYNC_SKIP_BROWSER_TESTS") == "1")
-        {
-            Skip = "BATCHSYNC_SKIP_BROWSER_TESTS=1";
-        }
-    }
-}
-
-/// <summary>Headless chromium through chromidriver, never downloaded: the machine's own, or the test fails.</summary>
 internal sealed class Browser : IDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -30,8 +18,7 @@ internal sealed class Browser : IDisposable
     public Browser(int width = 1280, int height = 900)
     {
         Assert.True(File.Exists(ChromiumPath) && File.Exists(DriverPath),
-            $"browser tests need {ChromiumPath} and {DriverPath} (apt-get install chromium chromium-driver; .ci/run does), " +
-            "or BATCHSYNC_SKIP_BROWSER_TESTS=1 to skip them");
+            $"browser tests need {ChromiumPath} and {DriverPath} (apt-get install chromium chromium-driver; .ci/run does)");
         Directory.CreateDirectory(_profile);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;

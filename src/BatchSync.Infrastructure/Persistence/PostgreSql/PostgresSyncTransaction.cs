@@ -14,8 +14,7 @@ internal sealed class PostgresSyncTransaction(
     string syncId,
     PostgresLogRows rows) : ISyncTransaction
 {
-    private HashSet<int> _storedParts = [];
-    private bool _stored;
+    private readonly SessionChanges _changes = new();
     private bool _locked;
     private bool _countsLocked;
 
@@ -43,8 +42,7 @@ internal sealed class PostgresSyncTransaction(
 
         if (!await reader.ReadAsync(cancellationToken))
         {
-            _stored = false;
-            _storedParts = [];
+            _changes.Loaded(null);
             return null;
         }
 
@@ -63,14 +61,15 @@ internal sealed class PostgresSyncTransaction(
             parts.Add(new BatchPart(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), Time(reader.GetInt64(4))));
         }
 
-        _stored = true;
-        _storedParts = [.. parts.Select(p => p.PartNumber)];
-        return SyncSession.Restore(syncId, deviceId, userName, totalParts, status, createdAt, updatedAt, completedAt, completion, parts);
+        var session = SyncSession.Restore(syncId, deviceId, userName, totalParts, status, createdAt, updatedAt, completedAt, completion, parts);
+        _changes.Loaded(session);
+        return session;
     }
 
     public async ValueTask SaveSessionAsync(SyncSession session, StagedPart? staged, CancellationToken cancellationToken)
     {
         await LockAsync(cancellationToken);
+        var change = _changes.Save(session, staged);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var values = new object?[]
         {
@@ -79,40 +78,28 @@ internal sealed class PostgresSyncTransaction(
             CompletionJson.Serialize(session.Completion),
         };
         batch.BatchCommands.Add(Command(
-            _stored
-                ? "UPDATE sync_sessions SET device_id = $2, user_name = $3, total_parts = $4, status = $5, created_at = $6, " +
-                  "updated_at = $7, completed_at = $8, completion = $9 WHERE sync_id = $1"
-                : "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion) " +
-                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            change.InsertSession
+                ? "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion) " +
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                : "UPDATE sync_sessions SET device_id = $2, user_name = $3, total_parts = $4, status = $5, created_at = $6, " +
+                  "updated_at = $7, completed_at = $8, completion = $9 WHERE sync_id = $1",
             values));
-        _stored = true;
-
-        if (session.Status is SyncStatus.Expired or SyncStatus.Aborted)
+        if (change.DeleteParts)
         {
-            if (_storedParts.Count > 0)
-            {
-                batch.BatchCommands.Add(Command("DELETE FROM batch_parts WHERE sync_id = $1", syncId));
-                _storedParts.Clear();
-            }
+            batch.BatchCommands.Add(Command("DELETE FROM batch_parts WHERE sync_id = $1", syncId));
         }
-        else
-        {
-            foreach (var part in session.Parts)
-            {
-                if (_storedParts.Add(part.PartNumber))
-                {
-                    var records = session.Status == SyncStatus.Open && staged?.PartNumber == part.PartNumber ? staged.Records : null;
-                    batch.BatchCommands.Add(Command(
-                        "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload) " +
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt), records));
-                }
-            }
 
-            if (session.Status == SyncStatus.Completed)
-            {
-                batch.BatchCommands.Add(Command("UPDATE batch_parts SET payload = NULL WHERE sync_id = $1 AND payload IS NOT NULL", syncId));
-            }
+        foreach (var (part, records) in change.AddParts)
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload) " +
+                "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt), records));
+        }
+
+        if (change.DropStaged)
+        {
+            batch.BatchCommands.Add(Command("UPDATE batch_parts SET payload = NULL WHERE sync_id = $1 AND payload IS NOT NULL", syncId));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);

@@ -11,50 +11,38 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// </summary>
 internal sealed class SqliteSyncTransaction(SqliteSyncStore store, string syncId) : ISyncTransaction
 {
-    private HashSet<int> _storedParts = [];
-    private bool _stored;
+    private readonly SessionChanges _changes = new();
 
     public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken)
     {
         var session = store.FindSession(syncId);
-        _stored = session is not null;
-        _storedParts = session is null ? [] : [.. session.Parts.Select(p => p.PartNumber)];
+        _changes.Loaded(session);
         return ValueTask.FromResult(session);
     }
 
     public ValueTask SaveSessionAsync(SyncSession session, StagedPart? staged, CancellationToken cancellationToken)
     {
-        if (_stored)
+        var change = _changes.Save(session, staged);
+        if (change.InsertSession)
         {
-            store.UpdateSession(session);
+            store.AddSession(session);
         }
         else
         {
-            store.AddSession(session);
-            _stored = true;
+            store.UpdateSession(session);
         }
 
-        if (session.Status is SyncStatus.Expired or SyncStatus.Aborted)
+        if (change.DeleteParts)
         {
-            if (_storedParts.Count > 0)
-            {
-                store.DeleteParts(syncId);
-                _storedParts.Clear();
-            }
-
-            return ValueTask.CompletedTask;
+            store.DeleteParts(syncId);
         }
 
-        foreach (var part in session.Parts)
+        foreach (var (part, records) in change.AddParts)
         {
-            if (_storedParts.Add(part.PartNumber))
-            {
-                var records = session.Status == SyncStatus.Open && staged?.PartNumber == part.PartNumber ? staged.Records : null;
-                store.AddPart(syncId, part, records);
-            }
+            store.AddPart(syncId, part, records);
         }
 
-        if (session.Status == SyncStatus.Completed)
+        if (change.DropStaged)
         {
             store.DropStagedRecords(syncId);
         }
