@@ -94,7 +94,4 @@ internal sealed class PostgresLogPartitions(PostgresDatabase database) : ILogPar
             throw new StorageUnavailableException("The database cannot be reached.", e);
         }
     }
-
-    /// <summary>Forgets what it knew, for a day dropped by an operator.</summary>
-    public void Forget() => _ready.Clear();
 }
