@@ -91,40 +91,41 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     /// <summary>
     /// Brings one file up to date with the tables. Without <paramref name="wait"/>, returns false at once
     /// when another writer holds the file. With <paramref name="rebuild"/>, rewrites it whatever it owes.
+    /// The lock lives on a connection of its own; the work goes through the pool's prepared statements.
     /// </summary>
     public async Task<bool> WriteFileAsync(RecordType type, string deviceId, DateOnly date, bool wait, bool rebuild, CancellationToken cancellationToken)
     {
         var fileKey = $"{type.WireName()}/{LogCalendar.Format(date)}/{deviceId}";
-        await using var connection = await database.LockSource.OpenConnectionAsync(cancellationToken);
-        if (!await LockAsync(connection, fileKey, wait, cancellationToken))
+        await using var lockConnection = await database.LockSource.OpenConnectionAsync(cancellationToken);
+        if (!await LockAsync(lockConnection, fileKey, wait, cancellationToken))
         {
             return false;
         }
 
         try
         {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
             await WriteLockedAsync(connection, type, deviceId, date, rebuild, cancellationToken);
             return true;
         }
         finally
         {
-            await UnlockAsync(connection, fileKey);
+            await UnlockAsync(lockConnection, fileKey);
         }
     }
 
     private async Task WriteLockedAsync(NpgsqlConnection connection, RecordType type, string deviceId, DateOnly date, bool rebuild, CancellationToken cancellationToken)
     {
-        var table = LogTables.Of(type);
-        var claimed = new List<(long Id, string SyncId, int Attempts)>();
+        var claimed = new List<(long Id, string SyncId, int Attempts, long? FirstTimestamp)>();
         await using (var claim = new NpgsqlCommand(
             "UPDATE log_file_outbox SET attempts = attempts + 1 WHERE log_type = $1 AND device_id = $2 AND log_date = $3 " +
-            "RETURNING id, sync_id, attempts", connection))
+            "RETURNING id, sync_id, attempts, first_timestamp", connection))
         {
             AddFileParameters(claim, type, deviceId, date);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+                claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
             }
         }
 
@@ -134,39 +135,20 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         }
 
         var path = database.LogFilePaths.Of(type, date, deviceId);
-        var syncs = claimed.Select(c => c.SyncId).Distinct().ToArray();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var append = !rebuild && claimed.TrueForAll(c => c.Attempts == 1) &&
-                     await CanAppendAsync(connection, transaction, table, deviceId, date, syncs, path, cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (append)
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var firstNew = claimed.TrueForAll(c => c.Attempts == 1 && c.FirstTimestamp is not null) ? claimed.Min(c => c.FirstTimestamp) : null;
+        var appended = !rebuild && firstNew is { } first &&
+                       await TryAppendAsync(connection, transaction, type, deviceId, date, [.. claimed.Select(c => c.SyncId).Distinct()], first, path, cancellationToken);
+        if (appended)
         {
-            await using var select = new NpgsqlCommand(
-                $"SELECT data FROM {table} WHERE device_id = $1 AND log_date = $2 AND sync_id = ANY($3) ORDER BY timestamp, id", connection, transaction);
-            AddRowParameters(select, deviceId, date, syncs);
-            await using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024))
-            {
-                await CopyLinesAsync(select, file, cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-
             await using var settle = new NpgsqlCommand("DELETE FROM log_file_outbox WHERE id = ANY($1)", connection, transaction);
             settle.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. claimed.Select(c => c.Id)] });
             await settle.ExecuteNonQueryAsync(cancellationToken);
         }
         else
         {
-            await using var select = new NpgsqlCommand(
-                $"SELECT data FROM {table} WHERE device_id = $1 AND log_date = $2 ORDER BY timestamp, id", connection, transaction);
-            AddRowParameters(select, deviceId, date, null);
-            var temporary = path + ".tmp";
-            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
-            {
-                await CopyLinesAsync(select, file, cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            await RewriteAsync(connection, transaction, type, deviceId, date, path, cancellationToken);
 
             // Everything this snapshot shows is in the file now, including completions committed after the claim.
             await using var settle = new NpgsqlCommand(
@@ -182,41 +164,94 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The claimed syncs' rows all come after the file's other rows, and the file holds those (or there are none).</summary>
-    private static async Task<bool> CanAppendAsync(
+    /// <summary>
+    /// Appends the claimed syncs' rows when they are the day's tail: the file exists exactly when rows
+    /// before the first new one do, and no other sync's row lies at or after it. The tail is read once, in
+    /// file order, straight into the file; a foreign row in it undoes the append (the file is cut back to
+    /// its length) and the caller rewrites instead. Only the tail and one row before it are read.
+    /// </summary>
+    private static async Task<bool> TryAppendAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
-        string table,
+        RecordType type,
         string deviceId,
         DateOnly date,
         string[] syncs,
+        long firstNew,
         string path,
         CancellationToken cancellationToken)
     {
-        await using var bounds = new NpgsqlCommand(
-            $"SELECT (SELECT min(timestamp) FROM {table} WHERE device_id = $1 AND log_date = $2 AND sync_id = ANY($3)), " +
-            $"(SELECT max(timestamp) FROM {table} WHERE device_id = $1 AND log_date = $2 AND sync_id <> ALL($3))", connection, transaction);
-        AddRowParameters(bounds, deviceId, date, syncs);
-        await using var reader = await bounds.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        if (reader.IsDBNull(0))
+        var table = LogTables.Of(type);
+        await using (var earlier = new NpgsqlCommand(
+            $"SELECT EXISTS (SELECT 1 FROM {table} WHERE device_id = $1 AND log_date = $2 AND timestamp < $3)", connection, transaction))
         {
-            return false;
+            AddRowParameters(earlier, deviceId, date, null);
+            earlier.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstNew });
+            if ((bool)(await earlier.ExecuteScalarAsync(cancellationToken))! != File.Exists(path))
+            {
+                return false;
+            }
         }
 
-        var earliestNew = reader.GetInt64(0);
-        return reader.IsDBNull(1) ? !File.Exists(path) : earliestNew > reader.GetInt64(1) && File.Exists(path);
+        await using var tail = new NpgsqlCommand(
+            $"SELECT sync_id = ANY($3), data FROM {table} WHERE device_id = $1 AND log_date = $2 AND timestamp >= $4 ORDER BY timestamp, id",
+            connection,
+            transaction);
+        AddRowParameters(tail, deviceId, date, syncs);
+        tail.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstNew });
+        await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+        var length = file.Length;
+        await using (var rows = await tail.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (!rows.GetBoolean(0))
+                {
+                    await file.FlushAsync(cancellationToken);
+                    file.SetLength(length);
+                    return false;
+                }
+
+                await WriteLineAsync(file, rows.GetString(1), cancellationToken);
+            }
+        }
+
+        file.Flush(flushToDisk: true);
+        return true;
     }
 
-    private static async Task CopyLinesAsync(NpgsqlCommand select, FileStream file, CancellationToken cancellationToken)
+    /// <summary>The whole day from the snapshot into a temporary file that then replaces the file.</summary>
+    private static async Task RewriteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        RecordType type,
+        string deviceId,
+        DateOnly date,
+        string path,
+        CancellationToken cancellationToken)
     {
-        await using var rows = await select.ExecuteReaderAsync(cancellationToken);
-        while (await rows.ReadAsync(cancellationToken))
+        await using var select = new NpgsqlCommand(
+            $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $1 AND log_date = $2 ORDER BY timestamp, id", connection, transaction);
+        AddRowParameters(select, deviceId, date, null);
+        var temporary = path + ".tmp";
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
         {
-            var line = System.Text.Encoding.UTF8.GetBytes(rows.GetString(0));
-            await file.WriteAsync(line, cancellationToken);
-            await file.WriteAsync(NewLine, cancellationToken);
+            await using var rows = await select.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                await WriteLineAsync(file, rows.GetString(0), cancellationToken);
+            }
+
+            file.Flush(flushToDisk: true);
         }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static async ValueTask WriteLineAsync(FileStream file, string line, CancellationToken cancellationToken)
+    {
+        await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line), cancellationToken);
+        await file.WriteAsync(NewLine, cancellationToken);
     }
 
     private static async Task<bool> LockAsync(NpgsqlConnection connection, string fileKey, bool wait, CancellationToken cancellationToken)

@@ -11,10 +11,12 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 
 /// <summary>
 /// A completion's records into the log tables, in log order, in one statement per table:
-/// <c>INSERT ... SELECT ... ORDER BY ... ON CONFLICT DO NOTHING RETURNING</c>, which tells exactly which
-/// records are new. The rows reach the statement as arrays (<c>unnest</c>) for a small completion, by
+/// <c>INSERT ... SELECT ... WHERE NOT EXISTS (stored) ORDER BY ... RETURNING</c>, which tells exactly which
+/// records are new. A device's completions insert one at a time, so the anti-join cannot miss a row
+/// another transaction is adding (the primary key would refuse it, and the unit of work fail). The rows reach the statement as arrays (<c>unnest</c>) for a small completion, by
 /// binary COPY into a temporary table for a large one (<see cref="StorageOptions.CopyFromRecords"/>).
-/// One outbox row per dated file that got new records is written in the same transaction.
+/// One outbox row per dated file that got new records is written in the same transaction, with the
+/// earliest timestamp the completion added to it.
 /// All the PostgreSQL SQL of the log tables is here.
 /// </summary>
 internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
@@ -32,14 +34,17 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         "SELECT $1, $2, $3, r.d, r.t, r.h, r.j, r.s, r.b, r.lat, r.lon, r.acc, r.alt, r.bat, r.net, r.prov " +
         "FROM unnest($4::date[], $5::bigint[], $6::bigint[], $7::text[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], " +
         "$12::float8[], $13::float8[], $14::float8[], $15::text[], $16::text[]) WITH ORDINALITY " +
-        "AS r(d, t, h, j, s, b, lat, lon, acc, alt, bat, net, prov, ord) ORDER BY r.ord ON CONFLICT DO NOTHING RETURNING log_date";
+        "AS r(d, t, h, j, s, b, lat, lon, acc, alt, bat, net, prov, ord) " +
+        "WHERE NOT EXISTS (SELECT 1 FROM location_logs x WHERE x.device_id = $1 AND x.timestamp = r.t AND x.content_hash = r.h AND x.log_date = r.d) " +
+        "ORDER BY r.ord RETURNING log_date, timestamp";
 
     private static readonly string InsertDrivingFromArrays =
         $"INSERT INTO driving_logs ({DrivingColumns}) " +
         "SELECT $1, $2, $3, r.d, r.t, r.h, r.j, r.s, r.b, r.ev, r.lat, r.lon, r.acc " +
         "FROM unnest($4::date[], $5::bigint[], $6::bigint[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::float8[], " +
         "$12::float8[], $13::float8[]) WITH ORDINALITY AS r(d, t, h, j, s, b, ev, lat, lon, acc, ord) " +
-        "ORDER BY r.ord ON CONFLICT DO NOTHING RETURNING log_date";
+        "WHERE NOT EXISTS (SELECT 1 FROM driving_logs x WHERE x.device_id = $1 AND x.timestamp = r.t AND x.content_hash = r.h AND x.log_date = r.d) " +
+        "ORDER BY r.ord RETURNING log_date, timestamp";
 
     private const string CreateStaging =
         "CREATE TEMP TABLE IF NOT EXISTS incoming_location (ord int, log_date date, timestamp bigint, content_hash bigint, data text, " +
@@ -51,12 +56,16 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
     private static readonly string InsertLocationFromStaging =
         $"INSERT INTO location_logs ({LocationColumns}) " +
         "SELECT $1, $2, $3, log_date, timestamp, content_hash, data, speed, bearing, latitude, longitude, accuracy, altitude, " +
-        "battery_level, network_type, provider FROM incoming_location ORDER BY ord ON CONFLICT DO NOTHING RETURNING log_date";
+        "battery_level, network_type, provider FROM incoming_location r " +
+        "WHERE NOT EXISTS (SELECT 1 FROM location_logs x WHERE x.device_id = $1 AND x.timestamp = r.timestamp AND x.content_hash = r.content_hash " +
+        "AND x.log_date = r.log_date) ORDER BY ord RETURNING log_date, timestamp";
 
     private static readonly string InsertDrivingFromStaging =
         $"INSERT INTO driving_logs ({DrivingColumns}) " +
         "SELECT $1, $2, $3, log_date, timestamp, content_hash, data, speed, bearing, event_type, latitude, longitude, accuracy " +
-        "FROM incoming_driving ORDER BY ord ON CONFLICT DO NOTHING RETURNING log_date";
+        "FROM incoming_driving r " +
+        "WHERE NOT EXISTS (SELECT 1 FROM driving_logs x WHERE x.device_id = $1 AND x.timestamp = r.timestamp AND x.content_hash = r.content_hash " +
+        "AND x.log_date = r.log_date) ORDER BY ord RETURNING log_date, timestamp";
 
     public async ValueTask<LogAppendResult> AppendAsync(
         NpgsqlConnection connection,
@@ -65,11 +74,25 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         IReadOnlyList<PreparedRecord> records,
         CancellationToken cancellationToken)
     {
+        // The first of records with one identity is kept, the way a unique key keeps the first one inserted.
         var locations = new List<PreparedRecord>();
         var drivings = new List<PreparedRecord>();
+        var seen = new HashSet<(RecordType, long, long, DateOnly)>();
         foreach (var record in records)
         {
-            (record.Record.Type == RecordType.Location ? locations : drivings).Add(record);
+            if (seen.Add((record.Record.Type, record.Record.Timestamp, record.ContentHash, record.LogDate)))
+            {
+                (record.Record.Type == RecordType.Location ? locations : drivings).Add(record);
+            }
+        }
+
+        // The statements skip what is stored already (an anti-join, cheaper than ON CONFLICT's speculative
+        // insertion); with the device's completions one at a time, nothing can slip in between.
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction))
+        {
+            serialize.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.DeviceRows });
+            serialize.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var copy = records.Count >= options.Value.CopyFromRecords;
@@ -91,17 +114,18 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
             var newByDate = copy
                 ? await InsertByCopyAsync(connection, transaction, session, type, rows, cancellationToken)
                 : await InsertFromArraysAsync(connection, transaction, session, type, rows, cancellationToken);
-            foreach (var (date, count) in newByDate.OrderBy(d => d.Key))
+            foreach (var (date, added) in newByDate.OrderBy(d => d.Key))
             {
-                inserted += count;
-                owed.Add(new OwedLogFile(type, session.DeviceId, date, await AddOutboxAsync(connection, transaction, session, type, date, cancellationToken)));
+                inserted += added.Count;
+                var outboxId = await AddOutboxAsync(connection, transaction, session, type, date, added.First, cancellationToken);
+                owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
             }
         }
 
         return new LogAppendResult(inserted, records.Count - inserted, owed);
     }
 
-    private static async Task<Dictionary<DateOnly, int>> InsertFromArraysAsync(
+    private static async Task<Dictionary<DateOnly, NewRows>> InsertFromArraysAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         SyncSession session,
@@ -173,7 +197,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         return await CountNewAsync(insert, cancellationToken);
     }
 
-    private static async Task<Dictionary<DateOnly, int>> InsertByCopyAsync(
+    private static async Task<Dictionary<DateOnly, NewRows>> InsertByCopyAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         SyncSession session,
@@ -237,14 +261,17 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         return counts;
     }
 
-    private static async Task<Dictionary<DateOnly, int>> CountNewAsync(NpgsqlCommand insert, CancellationToken cancellationToken)
+    private static async Task<Dictionary<DateOnly, NewRows>> CountNewAsync(NpgsqlCommand insert, CancellationToken cancellationToken)
     {
-        var counts = new Dictionary<DateOnly, int>();
+        var counts = new Dictionary<DateOnly, NewRows>();
         await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var date = reader.GetFieldValue<DateOnly>(0);
-            counts[date] = counts.GetValueOrDefault(date) + 1;
+            var timestamp = reader.GetInt64(1);
+            counts[date] = counts.TryGetValue(date, out var seen)
+                ? new NewRows(seen.Count + 1, Math.Min(seen.First, timestamp))
+                : new NewRows(1, timestamp);
         }
 
         CrashPoints.Reach(CrashPoints.CompletionInserted);
@@ -257,16 +284,23 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         SyncSession session,
         RecordType type,
         DateOnly date,
+        long firstTimestamp,
         CancellationToken cancellationToken)
     {
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO log_file_outbox (log_type, device_id, log_date, sync_id) VALUES ($1, $2, $3, $4) RETURNING id", connection, transaction);
+            "INSERT INTO log_file_outbox (log_type, device_id, log_date, sync_id, first_timestamp) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            connection,
+            transaction);
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type.WireName() });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
         insert.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.SyncId });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstTimestamp });
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>How many rows of one day a statement added, and the earliest timestamp among them.</summary>
+    private readonly record struct NewRows(int Count, long First);
 
     private static void AddArrays(NpgsqlCommand command, params double?[][] arrays)
     {

@@ -97,6 +97,9 @@ internal static class AdvisoryLocks
 
     /// <summary>Background jobs run once across the cluster.</summary>
     public const int Job = 5;
+
+    /// <summary>A device's log rows: one completion of that device inserts at a time (taken after <see cref="Sync"/>).</summary>
+    public const int DeviceRows = 6;
 }
 
 internal static class PostgresFaults
