@@ -46,7 +46,11 @@ try
     }
 
     var cpuBefore = servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
+    var benchBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var machineBefore = MachineCpu.Busy();
     var result = await LoadRun.RunAsync(instances, options, TimeSpan.FromSeconds(options.Seconds), "run");
+    var machineAfter = MachineCpu.Busy();
+    var benchAfter = Process.GetCurrentProcess().TotalProcessorTime;
     var cpuAfter = servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
 
     var latencies = result.Latencies;
@@ -59,7 +63,17 @@ try
     Console.WriteLine($"part latency p50 / p99 / max (ms):     {Percentile(latencies, 0.50),8:F1} / {Percentile(latencies, 0.99):F1} / {latencies[^1]:F1}");
     Console.WriteLine($"errors:                                {result.Errors,12:N0}{(result.FirstError is null ? "" : $"  (first: {result.FirstError})")}");
     Console.WriteLine($"server peak memory (VmHWM):            {servers.Max(s => s.PeakMemoryMb()),12:N0} MB{(servers.Count > 1 ? " (largest instance)" : "")}");
-    Console.WriteLine($"server CPU during run:                 {(cpuAfter - cpuBefore).TotalSeconds / result.Elapsed.TotalSeconds,12:P0} of one core{(servers.Count > 1 ? " (all instances)" : "")}");
+    var seconds = result.Elapsed.TotalSeconds;
+    var serverCpu = (cpuAfter - cpuBefore).TotalSeconds;
+    var benchCpu = (benchAfter - benchBefore).TotalSeconds;
+    var machineCpu = (machineAfter - machineBefore).TotalSeconds;
+    Console.WriteLine($"server CPU during run:                 {serverCpu / seconds,12:P0} of one core{(servers.Count > 1 ? " (all instances)" : "")}");
+    Console.WriteLine($"load generator CPU during run:         {benchCpu / seconds,12:P0} of one core");
+    Console.WriteLine($"everything else (the database, ...):   {Math.Max(0, machineCpu - serverCpu - benchCpu) / seconds,12:P0} of one core, of {Environment.ProcessorCount} cores");
+    if (result.CompletedRecords > 0)
+    {
+        Console.WriteLine($"CPU per stored record, server / rest:  {serverCpu * 1e6 / result.CompletedRecords,8:F1} / {Math.Max(0, machineCpu - serverCpu - benchCpu) * 1e6 / result.CompletedRecords:F1} µs");
+    }
     return result.Errors == 0 ? 0 : 1;
 }
 finally
@@ -84,6 +98,24 @@ static double Percentile(List<double> sorted, double p) =>
 
 namespace BatchSync.Bench
 {
+    /// <summary>CPU time the whole machine spent busy, from /proc/stat (zero where there is none).</summary>
+    internal static class MachineCpu
+    {
+        public static TimeSpan Busy()
+        {
+            if (!File.Exists("/proc/stat"))
+            {
+                return TimeSpan.Zero;
+            }
+
+            // cpu  user nice system idle iowait irq softirq steal ... in clock ticks (USER_HZ, 100 on Linux).
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ticks = fields.Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var busy = ticks.Sum() - ticks[3] - ticks[4];
+            return TimeSpan.FromSeconds(busy / 100.0);
+        }
+    }
+
     internal sealed record BenchOptions(
         string ServerDll,
         int Clients,
