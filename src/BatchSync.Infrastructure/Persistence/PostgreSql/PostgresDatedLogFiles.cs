@@ -20,8 +20,6 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// </summary>
 internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<PostgresDatedLogFiles> logger) : IDatedLogFiles
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
-
     public async Task WriteAsync(IReadOnlyList<OwedLogFile> files, CancellationToken cancellationToken)
     {
         try
@@ -138,8 +136,9 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var firstNew = claimed.TrueForAll(c => c.Attempts == 1 && c.FirstTimestamp is not null) ? claimed.Min(c => c.FirstTimestamp) : null;
+        string[] syncs = [.. claimed.Select(c => c.SyncId).Distinct()];
         var appended = !rebuild && firstNew is { } first &&
-                       await TryAppendAsync(connection, transaction, type, deviceId, date, [.. claimed.Select(c => c.SyncId).Distinct()], first, path, cancellationToken);
+                       await PostgresLogFileRows.TryAppendAsync(connection, transaction, type, deviceId, date, syncs, first, path, cancellationToken);
         if (appended)
         {
             await using var settle = new NpgsqlCommand("DELETE FROM log_file_outbox WHERE id = ANY($1)", connection, transaction);
@@ -148,7 +147,7 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         }
         else
         {
-            await RewriteAsync(connection, transaction, type, deviceId, date, path, cancellationToken);
+            await PostgresLogFileRows.RewriteAsync(connection, transaction, type, deviceId, date, path, cancellationToken);
 
             // Everything this snapshot shows is in the file now, including completions committed after the claim.
             await using var settle = new NpgsqlCommand(
@@ -162,96 +161,6 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Appends the claimed syncs' rows when they are the day's tail: the file exists exactly when rows
-    /// before the first new one do, and no other sync's row lies at or after it. The tail is read once, in
-    /// file order, straight into the file; a foreign row in it undoes the append (the file is cut back to
-    /// its length) and the caller rewrites instead. Only the tail and one row before it are read.
-    /// </summary>
-    private static async Task<bool> TryAppendAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        RecordType type,
-        string deviceId,
-        DateOnly date,
-        string[] syncs,
-        long firstNew,
-        string path,
-        CancellationToken cancellationToken)
-    {
-        var table = LogTables.Of(type);
-        await using (var earlier = new NpgsqlCommand(
-            $"SELECT EXISTS (SELECT 1 FROM {table} WHERE device_id = $1 AND log_date = $2 AND timestamp < $3)", connection, transaction))
-        {
-            AddRowParameters(earlier, deviceId, date, null);
-            earlier.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstNew });
-            if ((bool)(await earlier.ExecuteScalarAsync(cancellationToken))! != File.Exists(path))
-            {
-                return false;
-            }
-        }
-
-        await using var tail = new NpgsqlCommand(
-            $"SELECT sync_id = ANY($3), data FROM {table} WHERE device_id = $1 AND log_date = $2 AND timestamp >= $4 ORDER BY timestamp, id",
-            connection,
-            transaction);
-        AddRowParameters(tail, deviceId, date, syncs);
-        tail.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstNew });
-        await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
-        var length = file.Length;
-        await using (var rows = await tail.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                if (!rows.GetBoolean(0))
-                {
-                    await file.FlushAsync(cancellationToken);
-                    file.SetLength(length);
-                    return false;
-                }
-
-                await WriteLineAsync(file, rows.GetString(1), cancellationToken);
-            }
-        }
-
-        file.Flush(flushToDisk: true);
-        return true;
-    }
-
-    /// <summary>The whole day from the snapshot into a temporary file that then replaces the file.</summary>
-    private static async Task RewriteAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        RecordType type,
-        string deviceId,
-        DateOnly date,
-        string path,
-        CancellationToken cancellationToken)
-    {
-        await using var select = new NpgsqlCommand(
-            $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $1 AND log_date = $2 ORDER BY timestamp, id", connection, transaction);
-        AddRowParameters(select, deviceId, date, null);
-        var temporary = path + ".tmp";
-        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
-        {
-            await using var rows = await select.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                await WriteLineAsync(file, rows.GetString(0), cancellationToken);
-            }
-
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    private static async ValueTask WriteLineAsync(FileStream file, string line, CancellationToken cancellationToken)
-    {
-        await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line), cancellationToken);
-        await file.WriteAsync(NewLine, cancellationToken);
     }
 
     private static async Task<bool> LockAsync(NpgsqlConnection connection, string fileKey, bool wait, CancellationToken cancellationToken)
@@ -286,15 +195,5 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type.WireName() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
         command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
-    }
-
-    private static void AddRowParameters(NpgsqlCommand command, string deviceId, DateOnly date, string[]? syncs)
-    {
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
-        if (syncs is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = syncs });
-        }
     }
 }

@@ -1,0 +1,115 @@
+using System.Text;
+using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.LogFiles;
+using Npgsql;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>
+/// A dated log file's lines from the log table, for a writer that holds the file's lock: the append of
+/// the claimed syncs' tail, or the rewrite of the whole day from one snapshot.
+/// </summary>
+internal static class PostgresLogFileRows
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    /// <summary>
+    /// Appends the claimed syncs' rows when they are the day's tail: the file exists exactly when rows
+    /// before the first new one do, and no other sync's row lies at or after it. The tail is read once, in
+    /// file order, straight into the file; a foreign row in it undoes the append (the file is cut back to
+    /// its length) and the caller rewrites instead. Only the tail and one row before it are read.
+    /// </summary>
+    public static async Task<bool> TryAppendAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        RecordType type,
+        string deviceId,
+        DateOnly date,
+        string[] syncs,
+        long firstNew,
+        string path,
+        CancellationToken cancellationToken)
+    {
+        var table = LogTables.Of(type);
+        await using (var earlier = new NpgsqlCommand(
+            $"SELECT EXISTS (SELECT 1 FROM {table} WHERE device_id = $1 AND log_date = $2 AND timestamp < $3)", connection, transaction))
+        {
+            AddRowParameters(earlier, deviceId, date, null);
+            earlier.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstNew });
+            if ((bool)(await earlier.ExecuteScalarAsync(cancellationToken))! != File.Exists(path))
+            {
+                return false;
+            }
+        }
+
+        await using var tail = new NpgsqlCommand(
+            $"SELECT sync_id = ANY($3), data FROM {table} WHERE device_id = $1 AND log_date = $2 AND timestamp >= $4 ORDER BY timestamp, id",
+            connection,
+            transaction);
+        AddRowParameters(tail, deviceId, date, syncs);
+        tail.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstNew });
+        await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+        var length = file.Length;
+        await using (var rows = await tail.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (!rows.GetBoolean(0))
+                {
+                    await file.FlushAsync(cancellationToken);
+                    file.SetLength(length);
+                    return false;
+                }
+
+                await WriteLineAsync(file, rows.GetString(1), cancellationToken);
+            }
+        }
+
+        file.Flush(flushToDisk: true);
+        return true;
+    }
+
+    /// <summary>The whole day from the snapshot into a temporary file that then replaces the file.</summary>
+    public static async Task RewriteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        RecordType type,
+        string deviceId,
+        DateOnly date,
+        string path,
+        CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(
+            $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $1 AND log_date = $2 ORDER BY timestamp, id", connection, transaction);
+        AddRowParameters(select, deviceId, date, null);
+        var temporary = path + ".tmp";
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+        {
+            await using var rows = await select.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                await WriteLineAsync(file, rows.GetString(0), cancellationToken);
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static async ValueTask WriteLineAsync(FileStream file, string line, CancellationToken cancellationToken)
+    {
+        await file.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken);
+        await file.WriteAsync(NewLine, cancellationToken);
+    }
+
+    public static void AddRowParameters(NpgsqlCommand command, string deviceId, DateOnly date, string[]? syncs)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
+        if (syncs is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = syncs });
+        }
+    }
+}
