@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -13,12 +11,14 @@ namespace BatchSync.Testing;
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
-    private readonly Process _process;
+    private const string ListeningLine = "Now listening on: ";
 
-    private ServerProcess(Process process, Uri baseUrl)
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process)
     {
         _process = process;
-        BaseUrl = baseUrl;
     }
 
     /// <summary>
@@ -29,7 +29,11 @@ internal sealed class ServerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public Uri BaseUrl { get; }
+    /// <summary>Where the server listens: it binds a port of the system's choosing and says which.</summary>
+    public Uri BaseUrl => _listening.Task.IsCompletedSuccessfully
+        ? _listening.Task.Result
+        : throw new InvalidOperationException(
+            _process.HasExited ? $"The server exited with code {_process.ExitCode} before it listened." : "The server is not listening yet.");
 
     public bool HasExited => _process.HasExited;
 
@@ -45,8 +49,8 @@ internal sealed class ServerProcess : IDisposable
         IReadOnlyDictionary<string, string>? settings = null,
         Action<string>? output = null)
     {
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = StartInfo(serverDll, dataDirectory, ["--urls", baseUrl.ToString()]);
+        var start = StartInfo(serverDll, dataDirectory, ["--urls", "http://127.0.0.1:0"]);
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         var index = 0;
         foreach (var (name, token) in tokens)
         {
@@ -62,13 +66,29 @@ internal sealed class ServerProcess : IDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new ServerProcess(process);
         output ??= line => Console.Error.WriteLine($"[server] {line}");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
+        process.OutputDataReceived += (_, e) => server.Read(e.Data, output);
+        process.ErrorDataReceived += (_, e) => server.Read(e.Data, output);
+        process.Exited += (_, _) => server._listening.TrySetException(new InvalidOperationException("The server exited before it listened."));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("Could not start the server.");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServerProcess(process, baseUrl);
+
+        // Kestrel binds once the server has started (migrations, recovery); a server that cannot start
+        // exits instead, and its BaseUrl says so.
+        if (!((IAsyncResult)server._listening.Task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)))
+        {
+            server.Kill();
+            throw new TimeoutException("The server did not listen within 60 s.");
+        }
+
+        return server;
     }
 
     /// <summary>Runs an operator command of the server (<c>rebuild-logs</c>) on a data folder; returns its exit code and output.</summary>
@@ -204,10 +224,19 @@ internal sealed class ServerProcess : IDisposable
         return start;
     }
 
-    private static int FreePort()
+    private void Read(string? line, Action<string> output)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (line is null)
+        {
+            return;
+        }
+
+        var at = line.IndexOf(ListeningLine, StringComparison.Ordinal);
+        if (at >= 0 && Uri.TryCreate(line[(at + ListeningLine.Length)..].Trim(), UriKind.Absolute, out var url))
+        {
+            _listening.TrySetResult(url);
+        }
+
+        output(line);
     }
 }

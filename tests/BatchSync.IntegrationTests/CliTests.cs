@@ -75,9 +75,13 @@ public sealed class CliTests : IDisposable
         Assert.True(sent == 0, sendOutput);
         Assert.Equal((0, 0), (csvCode, gpxCode));
         Assert.Contains("Delivered 150 records", sendOutput);
-        var expected = records.Concat([SyncData.Location(SyncData.Start + 500_000), SyncData.Location(SyncData.Start + 501_000)]).ToList();
-        expected.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "location", ["timestamp"] = DateTimeOffset.Parse("2023-09-08T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() });
-        expected.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "location", ["timestamp"] = DateTimeOffset.Parse("2023-09-08T08:00:10Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() });
+        // Each file's records as the server must store them: what the file gives, and a GPX point's provider.
+        var expected = records.ToList();
+        expected.Add(Parse($$"""{"type":"location","timestamp":{{SyncData.Start + 500_000}},"latitude":32.1,"longitude":34.8,"accuracy":5,"provider":"gps"}"""));
+        expected.Add(Parse($$"""{"type":"location","timestamp":{{SyncData.Start + 501_000}},"latitude":32.2,"longitude":34.9,"provider":"gps"}"""));
+        var gpxStart = DateTimeOffset.Parse("2023-09-08T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        expected.Add(Parse($$"""{"type":"location","timestamp":{{gpxStart}},"latitude":32.3,"longitude":34.7,"altitude":12.5,"provider":"gpx"}"""));
+        expected.Add(Parse($$"""{"type":"location","timestamp":{{gpxStart + 10_000}},"latitude":32.31,"longitude":34.71,"provider":"gpx"}"""));
         StoredLogs.AssertExactlyOnce(Data, device, expected);
 
         var syncId = System.Text.RegularExpressions.Regex.Match(sendOutput, $"{device}_\\d+_[0-9a-f]+").Value;
@@ -196,4 +200,6 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--seed", help);
         Assert.DoesNotMatch(@"--seed[^\n]*\[default", help);
     }
+
+    private static System.Text.Json.Nodes.JsonObject Parse(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
 }

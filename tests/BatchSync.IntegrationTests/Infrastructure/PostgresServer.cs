@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace BatchSync.IntegrationTests.Infrastructure;
@@ -70,11 +68,11 @@ internal static class PostgresServer
             Run(null, "chown", $"postgres {folder}");
         }
 
-        var port = FreePort();
+        // Only a Unix socket in a folder of its own: no TCP port to pick, none to collide with.
         Run(bin, "initdb", $"-D {folder}/data -A trust -U postgres --no-sync");
         File.AppendAllText(
             Path.Combine(folder, "data", "postgresql.conf"),
-            $"\nport = {port}\nunix_socket_directories = '{folder}'\nlisten_addresses = '127.0.0.1'\nmax_connections = 400\nfsync = off\n" +
+            $"\nunix_socket_directories = '{folder}'\nlisten_addresses = ''\nmax_connections = 400\nfsync = off\n" +
             "synchronous_commit = off\nfull_page_writes = off\nshared_buffers = 256MB\n");
         Run(bin, "pg_ctl", $"-D {folder}/data -l {folder}/log -w start");
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -89,7 +87,7 @@ internal static class PostgresServer
                 // The folder is temporary; a server left behind stops with the machine.
             }
         };
-        return new Instance($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Maximum Pool Size=20", folder, bin);
+        return new Instance($"Host={folder};Username=postgres;Database=postgres;Maximum Pool Size=20", folder, bin);
     }
 
     /// <summary>Runs a PostgreSQL program, as the postgres user when root (PostgreSQL refuses to run as root).</summary>
@@ -109,13 +107,6 @@ internal static class PostgresServer
         {
             throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}): {output.Result}{errors.Result}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record Instance(string ConnectionString, string? Folder, string Bin);

@@ -31,20 +31,54 @@ internal static class StoredLogs
         return rows;
     }
 
-    /// <summary>The device's tables hold each distinct record sent once, and nothing else.</summary>
+    /// <summary>
+    /// The device's tables hold each distinct record sent once, and nothing else: compared by type,
+    /// timestamp and content (every field, unknown ones included, numbers by value), so a record stored
+    /// with a field lost or changed counts as missing.
+    /// </summary>
     public static void AssertExactlyOnce(string dataDirectory, string deviceId, IEnumerable<JsonObject> sent)
     {
         var expected = sent
-            .Select(r => ((string)r["type"]!, (long)r["timestamp"]!))
+            .Select(r => ((string)r["type"]!, (long)r["timestamp"]!, Canonical(r)))
             .Distinct()
             .Order()
             .ToList();
-        var stored = RecordsOf(dataDirectory, deviceId);
+        var stored = ContentOf(dataDirectory, deviceId);
         Assert.True(
             expected.SequenceEqual(stored.Order()),
             $"device {deviceId}: {expected.Count} distinct records sent, {stored.Count} stored " +
-            $"({stored.Count - stored.Distinct().Count()} repeated, {expected.Except(stored).Count()} missing)");
+            $"({stored.Count - stored.Distinct().Count()} repeated, {expected.Except(stored).Count()} missing or changed; " +
+            $"first sent and not stored: {expected.Except(stored).FirstOrDefault()}, first stored and not sent: {stored.Except(expected).FirstOrDefault()})");
     }
+
+    /// <summary>The device's records in both tables, as (type, timestamp, canonical content).</summary>
+    private static List<(string Type, long Timestamp, string Content)> ContentOf(string dataDirectory, string deviceId)
+    {
+        using var db = Open(dataDirectory);
+        var rows = new List<(string, long, string)>();
+        foreach (var type in Types)
+        {
+            using var select = TestStorage.Command(db, $"SELECT timestamp, data FROM {type}_logs WHERE device_id = @d", ("@d", deviceId));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((type, reader.GetInt64(0), Canonical(JsonNode.Parse(reader.GetString(1)))));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>A JSON value written one way: properties by name, numbers by their value.</summary>
+    private static string Canonical(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{Canonical(p.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number =>
+            double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => node.ToJsonString(),
+    };
 
     /// <summary>
     /// Every (type, date, device) in the tables has its file, whose lines are the rows' JSON in timestamp
