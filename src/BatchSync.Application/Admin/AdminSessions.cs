@@ -142,12 +142,11 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWo
                 return SyncErrors.SessionNotFound(command.SyncId);
             }
 
-            if (session.Status != SyncStatus.Open)
+            if (session.Abort(now).Error is { } refused)
             {
-                return new Error(ErrorKind.Conflict, $"Sync {command.SyncId} is {session.Status.ToString().ToLowerInvariant()}; only an open sync can be aborted");
+                return refused;
             }
 
-            session.Abort(now);
             await store.SaveSessionAsync(session, null, ct);
             return session.Adapt<SessionSummaryDto>();
         }, cancellationToken);

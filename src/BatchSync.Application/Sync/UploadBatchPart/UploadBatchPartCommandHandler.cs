@@ -136,7 +136,7 @@ internal sealed class UploadBatchPartCommandHandler(
         CancellationToken cancellationToken)
     {
         var session = await store.LoadSessionAsync(cancellationToken);
-        if ((session is null || session.Status == SyncStatus.Expired) &&
+        if (SyncSession.IsOpenedBy(session) &&
             await OpenSessionLimitAsync(store, part.DeviceId, limits, cancellationToken) is { } refused)
         {
             return refused;
