@@ -26,7 +26,7 @@ internal sealed class UploadBatchPartCommandHandler(
         UploadBatchPartCommand command,
         CancellationToken cancellationToken)
     {
-        if (!command.Caller.MayAccess(command.DeviceId!))
+        if (!command.Caller.MayAccess(command.DeviceId))
         {
             return Error.Forbidden($"This token may not write device {command.DeviceId}");
         }
@@ -66,14 +66,14 @@ internal sealed class UploadBatchPartCommandHandler(
         CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (records, contentHash) = PartPreparer.Prepare(command.Records!, command.PartNumber!.Value, calendar);
+        var (records, contentHash) = PartPreparer.Prepare(command.Records, command.PartNumber, calendar);
         var part = new PartSubmission(
-            command.DeviceId!,
-            command.UserName!,
-            command.PartNumber.Value,
-            command.TotalParts!.Value,
+            command.DeviceId,
+            command.UserName,
+            command.PartNumber,
+            command.TotalParts,
             records.Count,
-            command.RecordsChecksum!,
+            command.RecordsChecksum,
             contentHash);
 
         await partitions.EnsureAsync(records, cancellationToken);
@@ -82,8 +82,8 @@ internal sealed class UploadBatchPartCommandHandler(
         var limits = options.Value.Limits;
         var now = time.GetUtcNow().UtcDateTime;
         var outcome = await unitOfWork.ExecuteAsync(
-            command.SyncId!,
-            (store, ct) => ReceivePartAsync(store, command.SyncId!, part, records, staged, limits, now, ct),
+            command.SyncId,
+            (store, ct) => ReceivePartAsync(store, command.SyncId, part, records, staged, limits, now, ct),
             cancellationToken);
         BatchSyncTracing.Step("batchsync.write");
         if (!outcome.IsSuccess)
