@@ -89,21 +89,7 @@ internal static class BatchSyncEndpoints
                 : AuditOutcomes.Stored;
         }
 
-        return Results.Json(
-            new UploadPartResponseBody(
-                "success",
-                r.Message,
-                r.SyncId,
-                r.PartNumber,
-                r.TotalParts,
-                r.RecordsCount,
-                r.Duplicate ? true : null,
-                r.SyncComplete ? true : null,
-                r.ProcessingResults,
-                r.NewRecords,
-                r.AlreadyStored,
-                http.TraceIdentifier),
-            WireJsonContext.Default.UploadPartResponseBody);
+        return Results.Json(UploadPartResponseBody.From(r, http.TraceIdentifier), WireJsonContext.Default.UploadPartResponseBody);
     }
 
     private static string Describe(JsonException e) =>
