@@ -65,7 +65,7 @@ public class BatchPartReaderTests
 
         Assert.Equal(PartFields.SyncId | PartFields.PartNumber | PartFields.TotalParts | PartFields.Records, command.Reading.Sent);
         Assert.Equal(PartFields.SyncId | PartFields.TotalParts | PartFields.Records, command.Reading.Read);
-        Assert.Equal(["part_number"], command.Reading.Errors.Keys);
+        Assert.Equal("part_number", Assert.Single(command.Reading.Errors).Key);
         Assert.Equal(("s1", 2), (command.SyncId, command.TotalParts));
         Assert.True(command.Has(PartFields.SyncId));
         Assert.False(command.Has(PartFields.PartNumber));

@@ -158,7 +158,7 @@ public class SyncSessionTests
         var refused = session.Abort(Now);
 
         Assert.Equal(ErrorKind.Conflict, refused.Error!.Kind);
-        Assert.Equal("Sync s1 is aborted; only an open sync can be aborted", refused.Error.Message);
+        Assert.Equal("Sync s1 is aborted; only an open sync can be aborted", refused.Error!.Message);
     }
 
     [Theory]
@@ -178,7 +178,7 @@ public class SyncSessionTests
         var receipt = session.ReceivePart(Part(4), Now);
 
         Assert.Equal(ErrorKind.Validation, receipt.Error!.Kind);
-        Assert.Equal([SyncSession.PartNumberAboveTotal], receipt.Error.Fields!["part_number"]);
+        Assert.Equal([SyncSession.PartNumberAboveTotal], receipt.Error!.Fields!["part_number"]);
         Assert.Empty(session.Parts);
     }
 

@@ -91,7 +91,7 @@ public static class BatchPartReader
         private PartFields _sent;
         private PartFields _read;
 
-        public Dictionary<string, string[]> Errors { get; } = [];
+        public Dictionary<string, string[]> Errors { get; } = new();
 
         public PartReading Reading() => new(_sent, _read, Errors);
 

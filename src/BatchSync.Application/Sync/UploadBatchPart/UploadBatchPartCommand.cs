@@ -2,6 +2,7 @@ using BatchSync.Application.Behaviors;
 using BatchSync.Application.Common;
 using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Common;
+using BatchSync.Domain.Sync;
 using FluentValidation.Results;
 using Mediator;
 
@@ -66,4 +67,31 @@ public sealed record UploadBatchPartResponse(
     bool SyncComplete,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? ProcessingResults,
     int? NewRecords = null,
-    int? AlreadyStored = null);
+    int? AlreadyStored = null)
+{
+    /// <summary>A part stored while others are missing, or one the session already held.</summary>
+    internal static UploadBatchPartResponse Received(SyncSession session, PartSubmission part, bool duplicate) =>
+        new(
+            duplicate ? "Batch part already received" : "Batch part received",
+            session.SyncId,
+            part.PartNumber,
+            session.TotalParts,
+            part.RecordCount,
+            duplicate,
+            false,
+            null);
+
+    /// <summary>The completion, as the completing part was answered (and every later copy of a part of it).</summary>
+    internal static UploadBatchPartResponse Completed(SyncSession session, CompletionSummary summary, bool duplicate) =>
+        new(
+            "Sync completed successfully",
+            session.SyncId,
+            summary.PartNumber,
+            session.TotalParts,
+            summary.RecordsCount,
+            duplicate,
+            true,
+            summary.ProcessingResults,
+            summary.NewRecords,
+            summary.AlreadyStored);
+}
