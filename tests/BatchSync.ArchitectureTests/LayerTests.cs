@@ -51,4 +51,17 @@ public class LayerTests
         Assert.NotEmpty(handlers);
         Assert.All(handlers, h => Assert.True(h.IsSealed && !h.IsPublic, h.Name));
     }
+
+    [Fact]
+    public void Handlers_HandleOneMessageEach()
+    {
+        // One handler a class, so that a use case's file holds its own handler and no other's.
+        var handlers = Types.InAssembly(Application).That().HaveNameEndingWith("Handler").GetTypes().ToList();
+
+        Assert.NotEmpty(handlers);
+        Assert.All(handlers, h => Assert.Single(h.GetInterfaces().Where(IsMessageHandler).Select(i => i.GetGenericArguments()[0]).Distinct()));
+    }
+
+    private static bool IsMessageHandler(Type contract) =>
+        contract.IsGenericType && contract.Name is "ICommandHandler`2" or "IQueryHandler`2" or "IRequestHandler`2";
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using BatchSync.Api.Audit;
 using BatchSync.Api.Auth;
@@ -49,48 +47,16 @@ internal static class BatchSyncEndpoints
         IOptions<BatchSyncOptions> options,
         CancellationToken cancellationToken)
     {
-        if (!IsJson(http.Request.ContentType))
+        var body = await UploadBody.ReadAsync(http, options.Value.Limits.MaxRequestBodyBytes, cancellationToken);
+        if (body.Refusal is { } refused)
         {
-            return ApiErrors.Envelope(http, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
+            return refused;
         }
 
-        var encoding = http.Request.Headers.ContentEncoding.ToString();
-        if (encoding.Length > 0 && !SupportedEncodings.Contains(encoding.Trim().ToLowerInvariant()))
-        {
-            return ApiErrors.Envelope(http, StatusCodes.Status415UnsupportedMediaType, "Content-Encoding must be gzip, br or deflate, or none");
-        }
-
-        var limit = options.Value.Limits.MaxRequestBodyBytes;
-        if (http.Request.ContentLength > limit)
-        {
-            return TooLarge(http, limit);
-        }
-
-        ReadOnlyMemory<byte>? body;
-        try
-        {
-            body = await ReadBodyAsync(http.Request.BodyReader, limit, cancellationToken);
-        }
-        catch (Exception e) when (EncodedBodyDigest.SentEncoding(http) is { } sent && IsUndecodable(e))
-        {
-            // A body that claims an encoding it does not have can never succeed: a 400, not a retryable 500.
-            return ApiErrors.Envelope(http, StatusCodes.Status400BadRequest, "Body is not valid compressed data",
-                new Dictionary<string, string[]> { ["body"] = [$"is not valid {sent} data, as its Content-Encoding says it is"] });
-        }
-
-        if (body is null)
-        {
-            return TooLarge(http, limit);
-        }
-
-        var header = http.Request.Headers[ContentDigest.HeaderName].ToString();
-        var digest = http.Features.Get<EncodedBodyDigest>() is { } encoded
-            ? ContentDigest.Verify(header, await encoded.FinishAsync(limit, cancellationToken))
-            : ContentDigest.Verify(header, body.Value);
         UploadBatchPartCommand command;
         try
         {
-            command = BatchPartReader.Read(body.Value, BearerTokenHandler.CallerOf(http.User), digest);
+            command = BatchPartReader.Read(body.Bytes, BearerTokenHandler.CallerOf(http.User), body.Digest);
             BatchSyncTracing.Step("batchsync.read");
         }
         catch (JsonException e)
@@ -99,10 +65,14 @@ internal static class BatchSyncEndpoints
                 new Dictionary<string, string[]> { ["body"] = [Describe(e)] });
         }
 
-        if (http.Features.Get<AuditFacts>() is { } facts)
+        var facts = http.Features.Get<AuditFacts>();
+        if (facts is not null)
         {
-            (facts.DeviceId, facts.UserName, facts.SyncId, facts.PartNumber) =
-                (command.DeviceId, command.UserName, command.SyncId, command.PartNumber);
+            // The audit names what the part said, and nothing it did not say.
+            facts.DeviceId = command.Has(PartFields.DeviceId) ? command.DeviceId : null;
+            facts.UserName = command.Has(PartFields.UserName) ? command.UserName : null;
+            facts.SyncId = command.Has(PartFields.SyncId) ? command.SyncId : null;
+            facts.PartNumber = command.Has(PartFields.PartNumber) ? command.PartNumber : null;
         }
 
         var result = await sender.Send(command, cancellationToken);
@@ -112,65 +82,15 @@ internal static class BatchSyncEndpoints
         }
 
         var r = result.Value;
-        if (http.Features.Get<AuditFacts>() is { } outcome)
+        if (facts is not null)
         {
-            outcome.Outcome = r.SyncComplete && !r.Duplicate ? AuditOutcomes.Completed
+            facts.Outcome = r.SyncComplete && !r.Duplicate ? AuditOutcomes.Completed
                 : r.Duplicate ? AuditOutcomes.Duplicate
                 : AuditOutcomes.Stored;
         }
 
-        return Results.Json(
-            new UploadPartResponseBody(
-                "success",
-                r.Message,
-                r.SyncId,
-                r.PartNumber,
-                r.TotalParts,
-                r.RecordsCount,
-                r.Duplicate ? true : null,
-                r.SyncComplete ? true : null,
-                r.ProcessingResults,
-                r.NewRecords,
-                r.AlreadyStored,
-                http.TraceIdentifier),
-            WireJsonContext.Default.UploadPartResponseBody);
+        return Results.Json(UploadPartResponseBody.From(r, http.TraceIdentifier), WireJsonContext.Default.UploadPartResponseBody);
     }
-
-    private static readonly string[] SupportedEncodings = ["gzip", "br", "deflate", "identity"];
-
-    private static bool IsJson(string? contentType) =>
-        contentType is not null &&
-        (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
-         contentType.StartsWith("application/json;", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Reads the body, giving up (null) as soon as it passes the limit; nothing larger is buffered.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var read = await reader.ReadAsync(cancellationToken);
-            if (read.Buffer.Length > limit)
-            {
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                return null;
-            }
-
-            if (read.IsCompleted)
-            {
-                var body = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                return body;
-            }
-
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
-    }
-
-    /// <summary>What the decoders throw for corrupt or truncated input (Brotli's decoder throws InvalidOperationException).</summary>
-    private static bool IsUndecodable(Exception e) => e is InvalidDataException or InvalidOperationException;
-
-    private static IResult TooLarge(HttpContext http, long limit) =>
-        ApiErrors.Envelope(http, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {limit} bytes");
 
     private static string Describe(JsonException e) =>
         e.LineNumber is { } line ? $"not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1})"

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using BatchSync.Application.Sync.UploadBatchPart;
 
 namespace BatchSync.Api.Endpoints;
 

@@ -1,4 +1,3 @@
-using BatchSync.Api.ErrorHandling;
 using BatchSync.Api.OpenApi;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

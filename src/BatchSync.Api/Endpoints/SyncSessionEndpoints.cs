@@ -36,24 +36,6 @@ internal static class SyncSessionEndpoints
             return ApiErrors.From(http, result.Error!);
         }
 
-        var s = result.Value;
-        return Results.Json(
-            new SyncSessionResponseBody(
-                "success",
-                s.SyncId,
-                s.DeviceId,
-                s.UserName,
-                s.SyncStatus,
-                s.TotalParts,
-                s.ReceivedParts,
-                s.MissingParts,
-                s.RecordsReceived,
-                [.. s.Parts.Select(p => new SyncPartBody(p.PartNumber, p.RecordCount, p.Checksum, p.ReceivedAt))],
-                s.CreatedAt,
-                s.UpdatedAt,
-                s.CompletedAt,
-                s.ProcessingResults,
-                http.TraceIdentifier),
-            WireJsonContext.Default.SyncSessionResponseBody);
+        return Results.Json(SyncSessionResponseBody.From(result.Value, http.TraceIdentifier), WireJsonContext.Default.SyncSessionResponseBody);
     }
 }

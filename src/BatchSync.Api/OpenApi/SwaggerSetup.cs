@@ -90,7 +90,7 @@ internal static class SwaggerSetup
     {
         public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
         {
-            if (context.Type == typeof(ErrorHandling.UploadPartRequestBody) && schema.Properties?.TryGetValue("checksum", out var checksum) == true &&
+            if (context.Type == typeof(Endpoints.UploadPartRequestBody) && schema.Properties?.TryGetValue("checksum", out var checksum) == true &&
                 checksum is OpenApiSchema property)
             {
                 property.Description =

@@ -1,17 +1,13 @@
 using BatchSync.Application.Diagnostics;
-using BatchSync.Application.Sync.UploadBatchPart;
 using BatchSync.Domain.Common;
 using FluentValidation;
 using Mediator;
 
 namespace BatchSync.Application.Behaviors;
 
-/// <summary>A message whose validators run before its handler.</summary>
-public interface IValidated;
-
 /// <summary>
-/// Runs every validator of the message and, if any fails, answers with all field errors at once; the
-/// handler never sees invalid input.
+/// Runs every validator of the message and, if any fails, answers with all field errors at once, as the
+/// message's <see cref="IValidated.Invalid"/> says; the handler never sees invalid input.
 /// </summary>
 internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
@@ -43,9 +39,6 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
         var fields = failures
             .GroupBy(f => f.PropertyName)
             .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
-        var tooLarge = failures.Any(f => f.ErrorCode == UploadBatchPartCommandValidator.TooLargeCode);
-        return TResponse.Fail(tooLarge
-            ? new Error(ErrorKind.TooLarge, "Too many records in one part", fields)
-            : Error.Validation(fields));
+        return TResponse.Fail(TMessage.Invalid(fields, failures));
     }
 }

@@ -38,3 +38,18 @@ public interface IFailable<TSelf>
 {
     static abstract TSelf Fail(Error error);
 }
+
+/// <summary>Done, or an <see cref="Error"/>: for a change that yields nothing but may be refused.</summary>
+public readonly record struct Result
+{
+    private Result(Error error) => Error = error;
+
+    /// <summary>The change was made.</summary>
+    public static Result Success => default;
+
+    public Error? Error { get; }
+
+    public bool IsSuccess => Error is null;
+
+    public static implicit operator Result(Error error) => new(error);
+}

@@ -35,4 +35,16 @@ public static class SyncErrors
         new(ErrorKind.Conflict, $"Sync {syncId} was aborted by an administrator; start a new sync");
 
     public static Error SessionNotFound(string syncId) => Error.NotFound($"Sync session {syncId} not found");
+
+    /// <summary>Only an open sync can be aborted.</summary>
+    public static Error NotAbortable(SyncSession session) =>
+        new(ErrorKind.Conflict, $"Sync {session.SyncId} is {session.Status.ToString().ToLowerInvariant()}; only an open sync can be aborted");
+
+    /// <summary>Only an open sync left untouched since the cutoff expires.</summary>
+    public static Error NotStale(SyncSession session) =>
+        new(ErrorKind.Conflict, $"Sync {session.SyncId} is {session.Status.ToString().ToLowerInvariant()} and was last touched at {session.UpdatedAt:O}; it does not expire");
+
+    /// <summary>A part whose number is not one of 1..total_parts.</summary>
+    public static Error PartNumberOutOfRange(string[] problems) =>
+        Error.Validation(new Dictionary<string, string[]> { ["part_number"] = problems });
 }

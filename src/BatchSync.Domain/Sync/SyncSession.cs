@@ -43,8 +43,33 @@ public sealed class SyncSession
 
     public bool IsComplete => _parts.Count == TotalParts;
 
+    /// <summary>What a part number that is not one of 1..total_parts is told.</summary>
+    public const string PartNumberBelowOne = "must be at least 1";
+
+    /// <inheritdoc cref="PartNumberBelowOne"/>
+    public const string PartNumberAboveTotal = "must not exceed total_parts";
+
     public static SyncSession Start(string syncId, string deviceId, string userName, int totalParts, DateTime now) =>
         new(syncId, deviceId, userName, totalParts, now);
+
+    /// <summary>
+    /// Whether a part for this sync opens it, new or expired (an expired sync starts afresh): such a part
+    /// counts against the open-sync limits, while parts of an open sync always pass.
+    /// </summary>
+    public static bool IsOpenedBy(SyncSession? session) => session is null || session.Status == SyncStatus.Expired;
+
+    /// <summary>
+    /// A part's number is one of 1..total_parts; <paramref name="totalParts"/> is null when it is not known.
+    /// Returns what is wrong with it, or null when nothing is.
+    /// </summary>
+    public static string[]? PartNumberProblems(int partNumber, int? totalParts) =>
+        (partNumber < 1, partNumber > totalParts) switch
+        {
+            (false, false) => null,
+            (true, false) => [PartNumberBelowOne],
+            (false, true) => [PartNumberAboveTotal],
+            (true, true) => [PartNumberBelowOne, PartNumberAboveTotal],
+        };
 
     /// <summary>Rebuilds a session from storage; no rule runs.</summary>
     public static SyncSession Restore(
@@ -97,6 +122,11 @@ public sealed class SyncSession
             return SyncErrors.SessionMismatch(this, part);
         }
 
+        if (PartNumberProblems(part.PartNumber, TotalParts) is { } problems)
+        {
+            return SyncErrors.PartNumberOutOfRange(problems);
+        }
+
         var held = _parts.Find(p => p.PartNumber == part.PartNumber);
         if (held is not null)
         {
@@ -119,14 +149,32 @@ public sealed class SyncSession
         return IsComplete ? PartReceipt.ReadyToComplete : PartReceipt.Stored;
     }
 
-    /// <summary>Whether the sync is open and nothing arrived for it since <paramref name="cutoff"/>.</summary>
-    public bool IsUntouchedSince(DateTime cutoff) => Status == SyncStatus.Open && UpdatedAt < cutoff;
+    /// <summary>
+    /// Gives up on an open sync that nothing reached since <paramref name="staleBefore"/>: its parts are
+    /// forgotten. Any other sync stays as it is.
+    /// </summary>
+    public Result Expire(DateTime staleBefore, DateTime now)
+    {
+        if (Status != SyncStatus.Open || UpdatedAt >= staleBefore)
+        {
+            return SyncErrors.NotStale(this);
+        }
 
-    /// <summary>Gives up on an open sync left untouched too long: its parts are forgotten.</summary>
-    public void Expire(DateTime now) => Close(SyncStatus.Expired, now);
+        Close(SyncStatus.Expired, now);
+        return Result.Success;
+    }
 
     /// <summary>An administrator stops an open sync for good: its parts are forgotten, later parts refused.</summary>
-    public void Abort(DateTime now) => Close(SyncStatus.Aborted, now);
+    public Result Abort(DateTime now)
+    {
+        if (Status != SyncStatus.Open)
+        {
+            return SyncErrors.NotAbortable(this);
+        }
+
+        Close(SyncStatus.Aborted, now);
+        return Result.Success;
+    }
 
     public void Complete(CompletionSummary summary, DateTime now)
     {
@@ -149,11 +197,6 @@ public sealed class SyncSession
     /// <summary>Ends an open sync without completing it: its parts are forgotten.</summary>
     private void Close(SyncStatus status, DateTime now)
     {
-        if (Status != SyncStatus.Open)
-        {
-            throw new InvalidOperationException($"Sync {SyncId} is {Status}, not open.");
-        }
-
         _parts.Clear();
         Status = status;
         UpdatedAt = now;

@@ -9,7 +9,7 @@ public class BatchPartReaderTests
     private static readonly Caller Device = new("t", CallerRole.Device, null);
 
     private static IncomingRecord ReadOne(string record) =>
-        BatchPartReader.Read(Encoding.UTF8.GetBytes($$"""{"records":[{{record}}]}"""), Device).Records![0];
+        BatchPartReader.Read(Encoding.UTF8.GetBytes($$"""{"records":[{{record}}]}"""), Device).Records[0];
 
     [Fact]
     public void Read_KeyOrderAndWhitespace_SameCanonicalJson()
@@ -53,6 +53,21 @@ public class BatchPartReaderTests
     {
         var command = BatchPartReader.Read("[1,2]"u8.ToArray(), Device);
 
-        Assert.Equal(["must be a JSON object"], command.ShapeErrors["body"]);
+        Assert.Equal(["must be a JSON object"], command.Reading.Errors["body"]);
+        Assert.Equal(PartFields.None, command.Reading.Sent);
+    }
+
+    [Fact]
+    public void Read_FieldsAbsentNullOrOfTheWrongType_NotedApart()
+    {
+        var command = BatchPartReader.Read(
+            """{"sync_id":"s1","device_id":null,"part_number":"1","total_parts":2,"records":[]}"""u8.ToArray(), Device);
+
+        Assert.Equal(PartFields.SyncId | PartFields.PartNumber | PartFields.TotalParts | PartFields.Records, command.Reading.Sent);
+        Assert.Equal(PartFields.SyncId | PartFields.TotalParts | PartFields.Records, command.Reading.Read);
+        Assert.Equal("part_number", Assert.Single(command.Reading.Errors).Key);
+        Assert.Equal(("s1", 2), (command.SyncId, command.TotalParts));
+        Assert.True(command.Has(PartFields.SyncId));
+        Assert.False(command.Has(PartFields.PartNumber));
     }
 }

@@ -10,7 +10,7 @@ public class PartPreparerTests
     private static readonly LogCalendar Utc = new(TimeZoneInfo.Utc);
 
     private static IReadOnlyList<IncomingRecord> Records(string records) =>
-        BatchPartReader.Read(Encoding.UTF8.GetBytes($$"""{"records":[{{records}}]}"""), new Caller("t", CallerRole.Device, null)).Records!;
+        BatchPartReader.Read(Encoding.UTF8.GetBytes($$"""{"records":[{{records}}]}"""), new Caller("t", CallerRole.Device, null)).Records;
 
     [Fact]
     public void Prepare_OutOfOrderWithTies_SortedByTimestampThenPosition()

@@ -1,6 +1,8 @@
 using System.Text;
+using BatchSync.Application.Behaviors;
 using BatchSync.Application.Common;
 using BatchSync.Application.Sync.UploadBatchPart;
+using BatchSync.Domain.Common;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -160,6 +162,28 @@ public class UploadValidationTests
         Assert.Equal("records", failure.PropertyName);
         Assert.Equal(UploadBatchPartCommandValidator.TooLargeCode, failure.ErrorCode);
     }
+
+    [Fact]
+    public void Invalid_TooLargeFailure_TooLargeElseValidation()
+    {
+        var fields = new Dictionary<string, string[]> { ["records"] = ["too many"] };
+        var tooLarge = new FluentValidation.Results.ValidationFailure("records", "too many") { ErrorCode = UploadBatchPartCommandValidator.TooLargeCode };
+
+        Assert.Equal(ErrorKind.TooLarge, InvalidOf<UploadBatchPartCommand>(fields, [tooLarge]).Kind);
+        Assert.Equal(ErrorKind.Validation, InvalidOf<UploadBatchPartCommand>(fields, [new("records", "too many")]).Kind);
+    }
+
+    [Fact]
+    public void Validate_PartNumberOutsideOneToTotal_TheSessionsMessages()
+    {
+        Assert.Equal(["must be at least 1"], Validate(Body(Location, part: 0))["part_number"]);
+        Assert.Equal(["must be at least 1", "must not exceed total_parts"], Validate(Body(Location, part: -1, total: -2))["part_number"]);
+        Assert.Equal(["must be an integer"], Validate(Body(Location).Replace("\"part_number\":1", "\"part_number\":true", StringComparison.Ordinal))["part_number"]);
+    }
+
+    private static Error InvalidOf<T>(Dictionary<string, string[]> fields, List<FluentValidation.Results.ValidationFailure> failures)
+        where T : IValidated =>
+        T.Invalid(fields, failures);
 
     [Fact]
     public void Validate_MissingEverything_RequiredFieldsNamed()

@@ -82,7 +82,7 @@ public class SyncSessionTests
         session.ReceivePart(Part(1), Now);
         session.ReceivePart(Part(2), Now);
 
-        session.Expire(Now.AddDays(1));
+        Assert.True(session.Expire(Now.AddHours(1), Now.AddDays(1)).IsSuccess);
 
         Assert.Equal(SyncStatus.Expired, session.Status);
         Assert.Empty(session.Parts);
@@ -102,9 +102,9 @@ public class SyncSessionTests
     public void ReceivePart_ExpiredSessionOfAnotherDevice_ConflictAndStillExpired()
     {
         var session = NewSession();
-        session.Expire(Now);
+        session.Expire(Now.AddHours(1), Now.AddHours(1));
 
-        var receipt = session.ReceivePart(Part(1, device: "d2"), Now);
+        var receipt = session.ReceivePart(Part(1, device: "d2"), Now.AddHours(1));
 
         Assert.Equal(ErrorKind.Conflict, receipt.Error!.Kind);
         Assert.Equal(SyncStatus.Expired, session.Status);
@@ -117,7 +117,76 @@ public class SyncSessionTests
         session.ReceivePart(Part(1, total: 1), Now);
         session.Complete(new CompletionSummary(1, 10, new Dictionary<string, IReadOnlyDictionary<string, int>>()), Now);
 
-        Assert.Throws<InvalidOperationException>(() => session.Expire(Now));
+        var refused = session.Expire(Now.AddDays(1), Now.AddDays(1));
+
+        Assert.Equal(ErrorKind.Conflict, refused.Error!.Kind);
+        Assert.Equal(SyncStatus.Completed, session.Status);
+    }
+
+    [Fact]
+    public void Expire_TouchedSinceTheCutoff_RefusedAndStillOpen()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now.AddHours(2));
+
+        var refused = session.Expire(Now.AddHours(1), Now.AddHours(3));
+
+        Assert.False(refused.IsSuccess);
+        Assert.Equal(SyncStatus.Open, session.Status);
+        Assert.Single(session.Parts);
+    }
+
+    [Fact]
+    public void Abort_OpenSession_ForgetsPartsAndRefusesLaterParts()
+    {
+        var session = NewSession();
+        session.ReceivePart(Part(1), Now);
+
+        Assert.True(session.Abort(Now).IsSuccess);
+
+        Assert.Equal(SyncStatus.Aborted, session.Status);
+        Assert.Empty(session.Parts);
+        Assert.Equal(ErrorKind.Conflict, session.ReceivePart(Part(2), Now).Error!.Kind);
+    }
+
+    [Fact]
+    public void Abort_SessionNotOpen_ConflictNamingItsStatus()
+    {
+        var session = NewSession();
+        session.Abort(Now);
+
+        var refused = session.Abort(Now);
+
+        Assert.Equal(ErrorKind.Conflict, refused.Error!.Kind);
+        Assert.Equal("Sync s1 is aborted; only an open sync can be aborted", refused.Error!.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 3, new[] { SyncSession.PartNumberBelowOne })]
+    [InlineData(4, 3, new[] { SyncSession.PartNumberAboveTotal })]
+    [InlineData(-1, -2, new[] { SyncSession.PartNumberBelowOne, SyncSession.PartNumberAboveTotal })]
+    public void PartNumberProblems_OutsideOneToTotal_Named(int partNumber, int totalParts, string[] expected)
+    {
+        Assert.Equal(expected, SyncSession.PartNumberProblems(partNumber, totalParts));
+    }
+
+    [Fact]
+    public void ReceivePart_NumberBeyondTotalParts_RefusedAndNothingHeld()
+    {
+        var session = NewSession();
+
+        var receipt = session.ReceivePart(Part(4), Now);
+
+        Assert.Equal(ErrorKind.Validation, receipt.Error!.Kind);
+        Assert.Equal([SyncSession.PartNumberAboveTotal], receipt.Error!.Fields!["part_number"]);
+        Assert.Empty(session.Parts);
+    }
+
+    [Fact]
+    public void PartNumberProblems_WithinRangeOrTotalUnknown_None()
+    {
+        Assert.Null(SyncSession.PartNumberProblems(3, 3));
+        Assert.Null(SyncSession.PartNumberProblems(7, null));
     }
 
     [Theory]

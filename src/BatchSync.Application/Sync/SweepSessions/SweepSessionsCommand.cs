@@ -113,12 +113,11 @@ internal sealed class SweepSessionsCommandHandler(
             async (store, ct) =>
             {
                 var session = await store.LoadSessionAsync(ct);
-                if (session is null || !session.IsUntouchedSince(staleBefore))
+                if (session is null || !session.Expire(staleBefore, now).IsSuccess)
                 {
                     return null;
                 }
 
-                session.Expire(now);
                 await store.SaveSessionAsync(session, null, ct);
                 return new ExpiredSync(session.SyncId, session.DeviceId, session.UserName);
             },

@@ -9,7 +9,8 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 
 /// <summary>
 /// Reads an upload body into a command without stopping at the first wrong JSON type: every field of the
-/// wrong type is noted with its path, for the validator to report together with the rest. Each record
+/// wrong type is noted with its path, for the validator to report together with the rest, and every
+/// field that came is noted, for the validator to tell "is required" from a value to check. Each record
 /// is also written out in canonical JSON (its identity, and its line in the dated log file). This is
 /// the hottest code of an upload, so property names are compared as UTF-8 bytes, never allocated.
 /// </summary>
@@ -44,25 +45,33 @@ public static class BatchPartReader
     {
         using var document = JsonDocument.Parse(body, DocumentOptions);
         var root = document.RootElement;
-        var errors = new Dictionary<string, string[]>();
+        var fields = new FieldReader();
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors["body"] = ["must be a JSON object"];
-            return new UploadBatchPartCommand(caller, null, null, null, null, null, null, errors, ContentDigest: digest);
+            fields.Errors["body"] = ["must be a JSON object"];
+            return new UploadBatchPartCommand(caller, "", "", "", 0, 0, [], null, "", digest, fields.Reading());
         }
 
+        // The fields are read in this order, and the reader's errors are reported in it.
+        var syncId = fields.String(root, "sync_id", PartFields.SyncId);
+        var deviceId = fields.String(root, "device_id", PartFields.DeviceId);
+        var userName = fields.String(root, "user_name", PartFields.UserName);
+        var partNumber = fields.Int(root, "part_number", PartFields.PartNumber);
+        var totalParts = fields.Int(root, "total_parts", PartFields.TotalParts);
+        var records = fields.Records(root);
+        var checksum = fields.String(root, "checksum", PartFields.Checksum);
         return new UploadBatchPartCommand(
             caller,
-            ReadString(root, "sync_id", errors),
-            ReadString(root, "device_id", errors),
-            ReadString(root, "user_name", errors),
-            ReadInt(root, "part_number", errors),
-            ReadInt(root, "total_parts", errors),
-            ReadRecords(root, errors),
-            errors,
-            ReadString(root, "checksum", errors),
-            RecordsChecksum(root),
-            digest);
+            syncId ?? "",
+            deviceId ?? "",
+            userName ?? "",
+            partNumber ?? 0,
+            totalParts ?? 0,
+            records ?? [],
+            checksum,
+            RecordsChecksum(root) ?? "",
+            digest,
+            fields.Reading());
     }
 
     /// <summary>The checksum a client computes: <c>sha256:</c> of the records array's bytes as they are in the body.</summary>
@@ -76,61 +85,87 @@ public static class BatchPartReader
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(array)));
     }
 
-    private static string? ReadString(JsonElement root, string name, Dictionary<string, string[]> errors)
+    /// <summary>Reads the top-level fields, noting which came, which it could read, and which had the wrong type.</summary>
+    private sealed class FieldReader
     {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        private PartFields _sent;
+        private PartFields _read;
+
+        public Dictionary<string, string[]> Errors { get; } = new();
+
+        public PartReading Reading() => new(_sent, _read, Errors);
+
+        public string? String(JsonElement root, string name, PartFields field)
         {
+            if (!Came(root, name, field, out var value))
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                _read |= field;
+                return value.GetString();
+            }
+
+            Errors[name] = ["must be a string"];
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String)
+        public int? Int(JsonElement root, string name, PartFields field)
         {
-            return value.GetString();
-        }
+            if (!Came(root, name, field, out var value))
+            {
+                return null;
+            }
 
-        errors[name] = ["must be a string"];
-        return null;
-    }
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
+            {
+                _read |= field;
+                return number;
+            }
 
-    private static int? ReadInt(JsonElement root, string name, Dictionary<string, string[]> errors)
-    {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
+            Errors[name] = ["must be an integer"];
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
+        public List<IncomingRecord>? Records(JsonElement root)
         {
-            return number;
+            if (!Came(root, "records", PartFields.Records, out var array))
+            {
+                return null;
+            }
+
+            if (array.ValueKind != JsonValueKind.Array)
+            {
+                Errors["records"] = ["must be an array"];
+                return null;
+            }
+
+            _read |= PartFields.Records;
+            var buffer = new ArrayBufferWriter<byte>(512);
+            using var writer = new Utf8JsonWriter(buffer, CanonicalWriter);
+            var records = new List<IncomingRecord>(array.GetArrayLength());
+            var index = 0;
+            foreach (var element in array.EnumerateArray())
+            {
+                var reader = new RecordReader(index++, Errors);
+                records.Add(reader.Read(element, buffer, writer));
+            }
+
+            return records;
         }
 
-        errors[name] = ["must be an integer"];
-        return null;
-    }
-
-    private static List<IncomingRecord>? ReadRecords(JsonElement root, Dictionary<string, string[]> errors)
-    {
-        if (!root.TryGetProperty("records", out var array) || array.ValueKind == JsonValueKind.Null)
+        /// <summary>A field that is absent or JSON null did not come.</summary>
+        private bool Came(JsonElement root, string name, PartFields field, out JsonElement value)
         {
-            return null;
-        }
+            if (!root.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return false;
+            }
 
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            errors["records"] = ["must be an array"];
-            return null;
+            _sent |= field;
+            return true;
         }
-
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using var writer = new Utf8JsonWriter(buffer, CanonicalWriter);
-        var records = new List<IncomingRecord>(array.GetArrayLength());
-        var index = 0;
-        foreach (var element in array.EnumerateArray())
-        {
-            var reader = new RecordReader(index++, errors);
-            records.Add(reader.Read(element, buffer, writer));
-        }
-
-        return records;
     }
 }

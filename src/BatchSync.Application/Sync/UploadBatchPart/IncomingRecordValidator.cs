@@ -21,14 +21,19 @@ internal sealed class IncomingRecordValidator : AbstractValidator<IncomingRecord
         RuleFor(r => r).Custom((r, context) =>
         {
             var fail = new Failures(context);
-            if (r.Type is not ("location" or "driving"))
+            // A field that came with the wrong JSON type holds null, and the reader has reported it.
+            if (!r.Has(RecordFields.Type))
             {
-                fail.Unless(r.Has(RecordFields.Type) && r.Type is null, "type", r.Has(RecordFields.Type) ? "must be 'location' or 'driving'" : "is required");
+                fail.Add("type", "is required");
+            }
+            else if (r.Type is { } type && type is not ("location" or "driving"))
+            {
+                fail.Add("type", "must be 'location' or 'driving'");
             }
 
             if (r.Timestamp is not { } ts)
             {
-                fail.Unless(r.Has(RecordFields.Timestamp), "timestamp", "is required");
+                fail.Required(r, RecordFields.Timestamp, "timestamp");
             }
             else if (ts < floor)
             {
@@ -55,9 +60,13 @@ internal sealed class IncomingRecordValidator : AbstractValidator<IncomingRecord
             }
             else if (r.Type == "driving")
             {
-                if (string.IsNullOrWhiteSpace(r.EventType))
+                if (r.EventType is null)
                 {
-                    fail.Unless(r.EventType is null && r.Has(RecordFields.EventType), "event_type", "is required");
+                    fail.Required(r, RecordFields.EventType, "event_type");
+                }
+                else if (string.IsNullOrWhiteSpace(r.EventType))
+                {
+                    fail.Add("event_type", "is required");
                 }
 
                 fail.ShortText(r.EventType, "event_type");
@@ -77,20 +86,20 @@ internal sealed class IncomingRecordValidator : AbstractValidator<IncomingRecord
         public void Add(string field, string message) =>
             context.AddFailure(new ValidationFailure(context.PropertyPath + "." + field, message));
 
-        /// <summary>Fails unless the field was present with the wrong type (the reader already said so).</summary>
-        public void Unless(bool reportedByReader, string field, string message)
+        /// <summary>For a field without a value: "is required" when it did not come (absent or JSON null).</summary>
+        public void Required(IncomingRecord record, RecordFields field, string name)
         {
-            if (!reportedByReader)
+            if (!record.Has(field))
             {
-                Add(field, message);
+                Add(name, "is required");
             }
         }
 
-        public void Coordinate(double? value, bool present, string field, double bound, bool required)
+        public void Coordinate(double? value, bool came, string field, double bound, bool required)
         {
             if (value is null)
             {
-                if (required && !present)
+                if (required && !came)
                 {
                     Add(field, "is required");
                 }

@@ -26,7 +26,7 @@ internal sealed class UploadBatchPartCommandHandler(
         UploadBatchPartCommand command,
         CancellationToken cancellationToken)
     {
-        if (!command.Caller.MayAccess(command.DeviceId!))
+        if (!command.Caller.MayAccess(command.DeviceId))
         {
             return Error.Forbidden($"This token may not write device {command.DeviceId}");
         }
@@ -66,14 +66,14 @@ internal sealed class UploadBatchPartCommandHandler(
         CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var (records, contentHash) = PartPreparer.Prepare(command.Records!, command.PartNumber!.Value, calendar);
+        var (records, contentHash) = PartPreparer.Prepare(command.Records, command.PartNumber, calendar);
         var part = new PartSubmission(
-            command.DeviceId!,
-            command.UserName!,
-            command.PartNumber.Value,
-            command.TotalParts!.Value,
+            command.DeviceId,
+            command.UserName,
+            command.PartNumber,
+            command.TotalParts,
             records.Count,
-            command.RecordsChecksum!,
+            command.RecordsChecksum,
             contentHash);
 
         await partitions.EnsureAsync(records, cancellationToken);
@@ -82,8 +82,8 @@ internal sealed class UploadBatchPartCommandHandler(
         var limits = options.Value.Limits;
         var now = time.GetUtcNow().UtcDateTime;
         var outcome = await unitOfWork.ExecuteAsync(
-            command.SyncId!,
-            (store, ct) => ReceivePartAsync(store, command.SyncId!, part, records, staged, limits, now, ct),
+            command.SyncId,
+            (store, ct) => ReceivePartAsync(store, command.SyncId, part, records, staged, limits, now, ct),
             cancellationToken);
         BatchSyncTracing.Step("batchsync.write");
         if (!outcome.IsSuccess)
@@ -136,7 +136,7 @@ internal sealed class UploadBatchPartCommandHandler(
         CancellationToken cancellationToken)
     {
         var session = await store.LoadSessionAsync(cancellationToken);
-        if ((session is null || session.Status == SyncStatus.Expired) &&
+        if (SyncSession.IsOpenedBy(session) &&
             await OpenSessionLimitAsync(store, part.DeviceId, limits, cancellationToken) is { } refused)
         {
             return refused;
@@ -152,12 +152,12 @@ internal sealed class UploadBatchPartCommandHandler(
         switch (receipt.Value)
         {
             case PartReceipt.Duplicate:
-                return (Answer(session, part, "Batch part already received", duplicate: true), null);
+                return (UploadBatchPartResponse.Received(session, part, duplicate: true), null);
             case PartReceipt.AlreadyCompleted:
-                return (Completed(session, session.Completion!, duplicate: true), null);
+                return (UploadBatchPartResponse.Completed(session, session.Completion!, duplicate: true), null);
             case PartReceipt.Stored:
                 await store.SaveSessionAsync(session, staged, cancellationToken);
-                return (Answer(session, part, "Batch part received", duplicate: false), null);
+                return (UploadBatchPartResponse.Received(session, part, duplicate: false), null);
         }
 
         // The last part completes the sync in this same transaction: its records need no staging.
@@ -169,10 +169,10 @@ internal sealed class UploadBatchPartCommandHandler(
 
         merged.Sort(PreparedRecord.LogOrder);
         var appended = await store.AppendToLogsAsync(session, merged, cancellationToken);
-        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, CountByTypeAndDate(merged), appended.Inserted, appended.AlreadyStored);
+        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, RecordCounts.ByTypeAndDate(merged), appended.Inserted, appended.AlreadyStored);
         session.Complete(summary, now);
         await store.SaveSessionAsync(session, null, cancellationToken);
-        return (Completed(session, summary, duplicate: false), appended);
+        return (UploadBatchPartResponse.Completed(session, summary, duplicate: false), appended);
     }
 
     /// <summary>A part that would open a sync past the server's or its device's limit; parts of open syncs always pass.</summary>
@@ -195,38 +195,5 @@ internal sealed class UploadBatchPartCommandHandler(
         }
 
         return null;
-    }
-
-    private static UploadBatchPartResponse Answer(
-        SyncSession session,
-        PartSubmission part,
-        string message,
-        bool duplicate) =>
-        new(message, session.SyncId, part.PartNumber, session.TotalParts, part.RecordCount, duplicate, false, null);
-
-    private static UploadBatchPartResponse Completed(SyncSession session, CompletionSummary summary, bool duplicate) =>
-        new(
-            "Sync completed successfully",
-            session.SyncId,
-            summary.PartNumber,
-            session.TotalParts,
-            summary.RecordsCount,
-            duplicate,
-            true,
-            summary.ProcessingResults,
-            summary.NewRecords,
-            summary.AlreadyStored);
-
-    private static Dictionary<string, IReadOnlyDictionary<string, int>> CountByTypeAndDate(List<PreparedRecord> records)
-    {
-        var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>();
-        foreach (var group in records.GroupBy(r => r.Record.Type))
-        {
-            counts[group.Key.WireName()] = new SortedDictionary<string, int>(
-                group.GroupBy(r => r.LogDate).ToDictionary(d => LogCalendar.Format(d.Key), d => d.Count()),
-                StringComparer.Ordinal);
-        }
-
-        return counts;
     }
 }

@@ -1,9 +1,14 @@
 using BatchSync.Application.Common;
+using BatchSync.Domain.Sync;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
+/// <summary>
+/// Contract section 3's rules for a part, every failure reported at once: first what the reader found of
+/// the wrong JSON type, then "is required" for what did not come, then the values that came.
+/// </summary>
 internal sealed class UploadBatchPartCommandValidator : AbstractValidator<UploadBatchPartCommand>
 {
     /// <summary>Marks the failure that is a 413 rather than a 400.</summary>
@@ -14,7 +19,7 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
         var limits = options.Value.Limits;
         RuleFor(c => c).Custom(static (command, context) =>
         {
-            foreach (var (path, messages) in command.ShapeErrors)
+            foreach (var (path, messages) in command.Reading.Errors)
             {
                 foreach (var message in messages)
                 {
@@ -23,23 +28,32 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
             }
         });
 
-        RuleFor(c => c.SyncId).Identifier("sync_id", c => c.ShapeErrors);
-        RuleFor(c => c.DeviceId).Identifier("device_id", c => c.ShapeErrors);
+        RuleFor(c => c.SyncId).Identifier(PartFields.SyncId, "sync_id");
+        RuleFor(c => c.DeviceId).Identifier(PartFields.DeviceId, "device_id");
         RuleFor(c => c.UserName)
-            .Required("user_name", c => c.ShapeErrors)
-            .Length(1, 128).WithMessage("must be 1-128 characters")
-            .Must(name => name is null || !name.Any(char.IsControl)).WithMessage("must not contain control characters");
+            .Required(PartFields.UserName, "user_name")
+            .IfRead(PartFields.UserName, name => name.Length is >= 1 and <= 128).WithMessage("must be 1-128 characters")
+            .IfRead(PartFields.UserName, name => !name.Any(char.IsControl)).WithMessage("must not contain control characters");
         RuleFor(c => c.TotalParts)
-            .Required("total_parts", c => c.ShapeErrors)
-            .InclusiveBetween(1, limits.MaxBatchParts).WithMessage($"must be between 1 and {limits.MaxBatchParts}");
-        RuleFor(c => c.PartNumber)
-            .Required("part_number", c => c.ShapeErrors)
-            .GreaterThanOrEqualTo(1).WithMessage("must be at least 1")
-            .Must((c, n) => n is null || c.TotalParts is null || n <= c.TotalParts).WithMessage("must not exceed total_parts");
+            .Required(PartFields.TotalParts, "total_parts")
+            .IfRead(PartFields.TotalParts, n => n >= 1 && n <= limits.MaxBatchParts).WithMessage($"must be between 1 and {limits.MaxBatchParts}");
+        RuleFor(c => c.PartNumber).Required(PartFields.PartNumber, "part_number");
+        RuleFor(c => c).Custom(static (command, context) =>
+        {
+            // The session's own rule, checked here too so that it is reported with every other failure.
+            if (command.Has(PartFields.PartNumber) &&
+                SyncSession.PartNumberProblems(command.PartNumber, command.Has(PartFields.TotalParts) ? command.TotalParts : null) is { } problems)
+            {
+                foreach (var problem in problems)
+                {
+                    context.AddFailure("part_number", problem);
+                }
+            }
+        });
         RuleFor(c => c.Records)
-            .Required("records", c => c.ShapeErrors)
-            .Must(r => r is null || r.Count > 0).WithMessage("must contain at least one record")
-            .Must(r => r is null || r.Count <= limits.MaxBatchSize)
+            .Required(PartFields.Records, "records")
+            .IfRead(PartFields.Records, r => r.Count > 0).WithMessage("must contain at least one record")
+            .IfRead(PartFields.Records, r => r.Count <= limits.MaxBatchSize)
             .WithMessage($"must not contain more than {limits.MaxBatchSize} records").WithErrorCode(TooLargeCode);
         var requireChecksum = options.Value.Integrity.RequireChecksum;
         RuleFor(c => c).Custom((command, context) =>
@@ -52,7 +66,7 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
         RuleForEach(c => c.Records)
             .SetValidator(new IncomingRecordValidator(limits, time))
             .OverridePropertyName("records")
-            .When(c => c.Records is { Count: > 0 } r && r.Count <= limits.MaxBatchSize);
+            .When(c => c.Records.Count > 0 && c.Records.Count <= limits.MaxBatchSize);
     }
 
     /// <summary>The part's checksum field and the body's Content-Digest, each checked when present.</summary>
@@ -74,12 +88,12 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
             {
                 yield return "must be \"sha256:\" followed by 64 hex digits";
             }
-            else if (command.RecordsChecksum is { } actual && !string.Equals(claimed, actual, StringComparison.OrdinalIgnoreCase))
+            else if (command.Has(PartFields.Records) && !string.Equals(claimed, command.RecordsChecksum, StringComparison.OrdinalIgnoreCase))
             {
-                yield return $"does not match the records: their bytes in this body hash to {actual}";
+                yield return $"does not match the records: their bytes in this body hash to {command.RecordsChecksum}";
             }
         }
-        else if (required && command.ContentDigest != DigestCheck.Verified && !command.ShapeErrors.ContainsKey("checksum"))
+        else if (required && command.ContentDigest != DigestCheck.Verified && !command.Reading.Came(PartFields.Checksum))
         {
             yield return "is required: send a checksum field or a Content-Digest header";
         }
@@ -96,21 +110,25 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
 
 internal static class UploadRuleExtensions
 {
-    /// <summary>Absent is "is required"; present with the wrong type was already reported by the reader.</summary>
-    public static IRuleBuilderOptions<UploadBatchPartCommand, T?> Required<T>(
-        this IRuleBuilder<UploadBatchPartCommand, T?> rule,
-        string name,
-        Func<UploadBatchPartCommand, IReadOnlyDictionary<string, string[]>> shapeErrors) =>
-        rule.Must((command, value) => value is not null || shapeErrors(command).ContainsKey(name))
+    /// <summary>A field that did not come (absent or JSON null) "is required"; a wrong type is the reader's to report.</summary>
+    public static IRuleBuilderOptions<UploadBatchPartCommand, T> Required<T>(
+        this IRuleBuilder<UploadBatchPartCommand, T> rule,
+        PartFields field,
+        string name) =>
+        rule.Must((command, _) => command.Reading.Came(field))
             .WithMessage("is required")
             .OverridePropertyName(name);
 
+    /// <summary>A rule on the value the client sent, checked when the reader could read one.</summary>
+    public static IRuleBuilderOptions<UploadBatchPartCommand, T> IfRead<T>(
+        this IRuleBuilder<UploadBatchPartCommand, T> rule,
+        PartFields field,
+        Func<T, bool> holds) =>
+        rule.Must((command, value) => !command.Has(field) || holds(value));
+
     /// <summary>Ids name folders and files: a closed alphabet, never <c>.</c> or <c>..</c>.</summary>
-    public static void Identifier(
-        this IRuleBuilder<UploadBatchPartCommand, string?> rule,
-        string name,
-        Func<UploadBatchPartCommand, IReadOnlyDictionary<string, string[]>> shapeErrors) =>
-        rule.Required(name, shapeErrors)
-            .Must(id => id is null || Identifiers.IsValid(id))
+    public static void Identifier(this IRuleBuilder<UploadBatchPartCommand, string> rule, PartFields field, string name) =>
+        rule.Required(field, name)
+            .IfRead(field, Identifiers.IsValid)
             .WithMessage("must be 1-128 characters of A-Z a-z 0-9 _ . : @ - and not . or ..");
 }

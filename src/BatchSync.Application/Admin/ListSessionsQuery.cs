@@ -1,32 +1,12 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Behaviors;
-using BatchSync.Domain.Audit;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Sync;
 using FluentValidation;
-using Mapster;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.Application.Admin;
-
-/// <summary>
-/// One page of a list: <see cref="Total"/> counts every match, not only this page. Pass
-/// <see cref="NextCursor"/> as <c>cursor</c> for the next page (null at the end); <see cref="PageNumber"/>
-/// is there for callers that still page by number, null when paging by cursor.
-/// </summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int? PageNumber, int PageSize, int Total, string? NextCursor);
-
-public sealed record SessionSummaryDto(
-    string SyncId,
-    string DeviceId,
-    string UserName,
-    string SyncStatus,
-    int TotalParts,
-    int ReceivedParts,
-    DateTime CreatedAt,
-    DateTime UpdatedAt,
-    DateTime? CompletedAt);
 
 /// <summary>Sessions, newest activity first, filtered by status, device, user and when they started.</summary>
 public sealed record ListSessionsQuery(
@@ -38,9 +18,6 @@ public sealed record ListSessionsQuery(
     int PageNumber = 1,
     int PageSize = 50,
     string? Cursor = null) : IQuery<Result<Page<SessionSummaryDto>>>, IValidated;
-
-/// <summary>Stops an open sync for good: its parts are deleted and any part sent for it later is a 409.</summary>
-public sealed record AbortSessionCommand(string SyncId, string? AbortedBy) : ICommand<Result<SessionSummaryDto>>;
 
 internal sealed class ListSessionsQueryValidator : AbstractValidator<ListSessionsQuery>
 {
@@ -59,17 +36,9 @@ internal sealed class ListSessionsQueryValidator : AbstractValidator<ListSession
     }
 }
 
-internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWork unitOfWork, TimeProvider time)
-    : IQueryHandler<ListSessionsQuery, Result<Page<SessionSummaryDto>>>,
-      ICommandHandler<AbortSessionCommand, Result<SessionSummaryDto>>
+internal sealed class ListSessionsQueryHandler(IBatchSyncDbContext db)
+    : IQueryHandler<ListSessionsQuery, Result<Page<SessionSummaryDto>>>
 {
-    static AdminSessionHandlers()
-    {
-        TypeAdapterConfig<SyncSession, SessionSummaryDto>.NewConfig()
-            .Map(d => d.SyncStatus, s => s.Status.ToString().ToLowerInvariant())
-            .Map(d => d.ReceivedParts, s => s.Parts.Count);
-    }
-
     public async ValueTask<Result<Page<SessionSummaryDto>>> Handle(ListSessionsQuery query, CancellationToken cancellationToken)
     {
         var sessions = db.SyncSessions.AsNoTracking();
@@ -123,33 +92,10 @@ internal sealed class AdminSessionHandlers(IBatchSyncDbContext db, ISyncUnitOfWo
         }
 
         // Parts are counted in SQL, not loaded: a page of 500 sessions need not read 25,000 part rows.
-        var items = page.ConvertAll(p => p.Session.Adapt<SessionSummaryDto>() with { ReceivedParts = p.Parts });
+        var items = page.ConvertAll(p => p.Session.ToSummary() with { ReceivedParts = p.Parts });
         var next = more
             ? Cursor.Encode(new DateTimeOffset(items[^1].UpdatedAt, TimeSpan.Zero).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), items[^1].SyncId)
             : null;
         return new Page<SessionSummaryDto>(items, query.Cursor is null ? query.PageNumber : null, query.PageSize, total, next);
-    }
-
-    public async ValueTask<Result<SessionSummaryDto>> Handle(AbortSessionCommand command, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        // The abort is audited with its request (status, request id, token, address, path) by the Api.
-        return await unitOfWork.ExecuteAsync<Result<SessionSummaryDto>>(command.SyncId, async (store, ct) =>
-        {
-            var session = await store.LoadSessionAsync(ct);
-            if (session is null)
-            {
-                return SyncErrors.SessionNotFound(command.SyncId);
-            }
-
-            if (session.Status != SyncStatus.Open)
-            {
-                return new Error(ErrorKind.Conflict, $"Sync {command.SyncId} is {session.Status.ToString().ToLowerInvariant()}; only an open sync can be aborted");
-            }
-
-            session.Abort(now);
-            await store.SaveSessionAsync(session, null, ct);
-            return session.Adapt<SessionSummaryDto>();
-        }, cancellationToken);
     }
 }

@@ -11,16 +11,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.Application.Tokens;
 
-/// <summary>A token as listed: never its value. <see cref="Source"/> is <c>database</c> or <c>configuration</c>.</summary>
-public sealed record TokenDto(
-    string Name,
-    string Role,
-    IReadOnlyList<string> Devices,
-    string Source,
-    DateTime? CreatedAt,
-    DateTime? LastUsedAt,
-    DateTime? RevokedAt);
-
 /// <summary>
 /// Issues a database token; the value is returned here once and never stored. An admin token with no
 /// devices named gets <c>*</c> (admins see every device). The name of a revoked token may be given
@@ -30,11 +20,6 @@ public sealed record CreateTokenCommand(string Name, string Role, IReadOnlyList<
     : ICommand<Result<CreatedToken>>, IValidated;
 
 public sealed record CreatedToken(TokenDto Token, string Value);
-
-public sealed record ListTokensQuery : IQuery<IReadOnlyList<TokenDto>>;
-
-/// <summary>Revokes a database token by name; it stops working with the next request.</summary>
-public sealed record RevokeTokenCommand(string Name) : ICommand<Result<TokenDto>>;
 
 internal sealed class CreateTokenCommandValidator : AbstractValidator<CreateTokenCommand>
 {
@@ -55,10 +40,8 @@ internal sealed class CreateTokenCommandValidator : AbstractValidator<CreateToke
     }
 }
 
-internal sealed class TokenCommandHandlers(IBatchSyncDbContext db, ITokenAuthenticator authenticator, TimeProvider time)
-    : ICommandHandler<CreateTokenCommand, Result<CreatedToken>>,
-      IQueryHandler<ListTokensQuery, IReadOnlyList<TokenDto>>,
-      ICommandHandler<RevokeTokenCommand, Result<TokenDto>>
+internal sealed class CreateTokenCommandHandler(IBatchSyncDbContext db, ITokenAuthenticator authenticator, TimeProvider time)
+    : ICommandHandler<CreateTokenCommand, Result<CreatedToken>>
 {
     private const string Prefix = "bst_";
 
@@ -88,45 +71,6 @@ internal sealed class TokenCommandHandlers(IBatchSyncDbContext db, ITokenAuthent
             time.GetUtcNow().UtcDateTime);
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(cancellationToken);
-        return new CreatedToken(ToDto(token), value);
+        return new CreatedToken(token.ToDto(), value);
     }
-
-    public async ValueTask<IReadOnlyList<TokenDto>> Handle(ListTokensQuery query, CancellationToken cancellationToken)
-    {
-        var stored = await db.ApiTokens.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
-        return
-        [
-            .. authenticator.Configured.OrderBy(c => c.TokenName, StringComparer.Ordinal)
-                .Select(c => new TokenDto(
-                    c.TokenName,
-                    c.Role == CallerRole.Admin ? "admin" : "device",
-                    c.Devices is null ? ["*"] : [.. c.Devices.Order(StringComparer.Ordinal)],
-                    "configuration",
-                    null,
-                    null,
-                    null)),
-            .. stored.Select(ToDto),
-        ];
-    }
-
-    public async ValueTask<Result<TokenDto>> Handle(RevokeTokenCommand command, CancellationToken cancellationToken)
-    {
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Name == command.Name, cancellationToken);
-        if (token is null)
-        {
-            return authenticator.Configured.Any(c => c.TokenName == command.Name)
-                ? new Error(ErrorKind.Conflict, $"Token {command.Name} is configured, not issued: remove it from the configuration")
-                : Error.NotFound($"No token named {command.Name}");
-        }
-
-        if (token.Revoke(time.GetUtcNow().UtcDateTime))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return ToDto(token);
-    }
-
-    private static TokenDto ToDto(ApiToken t) => new(
-        t.Name, t.Role == TokenRole.Admin ? "admin" : "device", t.Devices, "database", t.CreatedAt, t.LastUsedAt, t.RevokedAt);
 }

@@ -1,29 +1,14 @@
 using System.Security.Cryptography;
+using BatchSync.Application.Sync.UploadBatchPart;
 
-namespace BatchSync.Application.Sync.UploadBatchPart;
-
-/// <summary>What an RFC 9530 <c>Content-Digest</c> header said about a body.</summary>
-public enum DigestCheck
-{
-    /// <summary>No header, or only algorithms the server does not check (which RFC 9530 lets it ignore).</summary>
-    Absent,
-
-    /// <summary>Every sha-256 and sha-512 digest in the header matches the body.</summary>
-    Verified,
-
-    /// <summary>A sha-256 or sha-512 digest does not match the body.</summary>
-    Mismatch,
-
-    /// <summary>The header is not a structured-field dictionary of byte sequences.</summary>
-    Malformed,
-}
+namespace BatchSync.Api.Endpoints;
 
 /// <summary>
 /// Checks <c>Content-Digest: sha-256=:&lt;base64&gt;:</c> (RFC 9530) against the body as received. The
 /// header is a structured-field dictionary; members with parameters keep them after <c>;</c>, which are
 /// ignored, as are algorithms other than sha-256 and sha-512.
 /// </summary>
-public static class ContentDigest
+internal static class ContentDigest
 {
     public const string HeaderName = "Content-Digest";
 

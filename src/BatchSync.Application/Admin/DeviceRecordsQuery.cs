@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Behaviors;
@@ -27,39 +25,6 @@ public sealed record RecordPage(IReadOnlyList<RecordDto> Items, string? NextCurs
 public sealed record DeviceRecordsQuery(string DeviceId, string Type, long? From, long? To, string? After, int Limit = 500)
     : IQuery<Result<RecordPage>>, IValidated;
 
-public sealed record DailyCountDto(DateOnly Date, string Type, int Records, int Devices);
-
-/// <summary>Records stored per log date and type, optionally for one device, between two dates.</summary>
-public sealed record DailyCountsQuery(string? Type, string? DeviceId, DateOnly? From, DateOnly? To)
-    : IQuery<Result<IReadOnlyList<DailyCountDto>>>, IValidated;
-
-internal static class RecordCursor
-{
-    public static string Encode(long timestamp, long id) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{timestamp}:{id}")));
-
-    public static bool TryDecode(string? cursor, out long timestamp, out long id)
-    {
-        (timestamp, id) = (0, 0);
-        if (cursor is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(cursor)).Split(':');
-            return parts.Length == 2 &&
-                   long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out timestamp) &&
-                   long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out id);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-}
-
 internal sealed class DeviceRecordsQueryValidator : AbstractValidator<DeviceRecordsQuery>
 {
     public DeviceRecordsQueryValidator()
@@ -71,18 +36,7 @@ internal sealed class DeviceRecordsQueryValidator : AbstractValidator<DeviceReco
     }
 }
 
-internal sealed class DailyCountsQueryValidator : AbstractValidator<DailyCountsQuery>
-{
-    public DailyCountsQueryValidator()
-    {
-        RuleFor(q => q.Type).Must(t => t is null or "location" or "driving").WithMessage("must be location or driving").OverridePropertyName("type");
-        RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("must not be after to").OverridePropertyName("from");
-    }
-}
-
-internal sealed class AdminRecordHandlers(IBatchSyncDbContext db)
-    : IQueryHandler<DeviceRecordsQuery, Result<RecordPage>>,
-      IQueryHandler<DailyCountsQuery, Result<IReadOnlyList<DailyCountDto>>>
+internal sealed class DeviceRecordsQueryHandler(IBatchSyncDbContext db) : IQueryHandler<DeviceRecordsQuery, Result<RecordPage>>
 {
     public async ValueTask<Result<RecordPage>> Handle(DeviceRecordsQuery query, CancellationToken cancellationToken)
     {
@@ -98,22 +52,6 @@ internal sealed class AdminRecordHandlers(IBatchSyncDbContext db)
 
         var items = rows.ConvertAll(r => new RecordDto(r.Timestamp, r.LogDate, r.SyncId, r.UserName, JsonDocument.Parse(r.Data).RootElement.Clone()));
         return new RecordPage(items, more ? RecordCursor.Encode(rows[^1].Timestamp, rows[^1].Id) : null, query.Type);
-    }
-
-    public async ValueTask<Result<IReadOnlyList<DailyCountDto>>> Handle(DailyCountsQuery query, CancellationToken cancellationToken)
-    {
-        var counts = new List<DailyCountDto>();
-        if (query.Type is null or "location")
-        {
-            counts.AddRange(await Count(db.LocationLogs, "location", query, cancellationToken));
-        }
-
-        if (query.Type is null or "driving")
-        {
-            counts.AddRange(await Count(db.DrivingLogs, "driving", query, cancellationToken));
-        }
-
-        return counts.OrderBy(c => c.Date).ThenBy(c => c.Type, StringComparer.Ordinal).ToList();
     }
 
     private static async Task<List<LogEntry>> Page<T>(
@@ -138,30 +76,5 @@ internal sealed class AdminRecordHandlers(IBatchSyncDbContext db)
 
         var page = await rows.OrderBy(r => r.Timestamp).ThenBy(r => r.Id).Take(query.Limit + 1).ToListAsync(cancellationToken);
         return [.. page];
-    }
-
-    private static async Task<List<DailyCountDto>> Count<T>(IQueryable<T> table, string type, DailyCountsQuery query, CancellationToken cancellationToken)
-        where T : LogEntry
-    {
-        var rows = table.AsNoTracking();
-        if (query.DeviceId is { } device)
-        {
-            rows = rows.Where(r => r.DeviceId == device);
-        }
-
-        if (query.From is { } from)
-        {
-            rows = rows.Where(r => r.LogDate >= from);
-        }
-
-        if (query.To is { } to)
-        {
-            rows = rows.Where(r => r.LogDate <= to);
-        }
-
-        return await rows
-            .GroupBy(r => r.LogDate)
-            .Select(g => new DailyCountDto(g.Key, type, g.Count(), g.Select(r => r.DeviceId).Distinct().Count()))
-            .ToListAsync(cancellationToken);
     }
 }

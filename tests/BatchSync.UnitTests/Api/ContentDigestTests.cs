@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
+using BatchSync.Api.Endpoints;
 using BatchSync.Application.Sync.UploadBatchPart;
 
-namespace BatchSync.UnitTests.Application;
+namespace BatchSync.UnitTests.Api;
 
 public class ContentDigestTests
 {

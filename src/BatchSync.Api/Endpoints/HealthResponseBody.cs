@@ -1,0 +1,3 @@
+namespace BatchSync.Api.Endpoints;
+
+public sealed record HealthResponseBody(string Status, IReadOnlyDictionary<string, string> Checks);
