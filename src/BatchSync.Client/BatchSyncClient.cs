@@ -1,12 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 
 namespace BatchSync.Client;
 
@@ -16,7 +8,7 @@ namespace BatchSync.Client;
 /// parts of each planned sync it already holds, sends only the missing ones (a few at a time), and
 /// marks records synced only when the server answers <c>sync_complete</c>. Transient failures are
 /// retried with exponential backoff and jitter, honouring <c>Retry-After</c>; a refusal (400, 409…)
-/// is reported, not retried. One run at a time per store file.
+/// is reported, not retried. One run at a time per store file. Requests go through a <see cref="BatchSyncApi"/>.
 /// </summary>
 public sealed class BatchSyncClient : IDisposable
 {
@@ -25,7 +17,7 @@ public sealed class BatchSyncClient : IDisposable
     private readonly OfflineStore _store;
     private readonly BatchSyncClientOptions _options;
     private readonly TimeProvider _time;
-    private readonly HttpClient _http;
+    private readonly BatchSyncApi _api;
 
     /// <param name="store">The store whose records this client uploads.</param>
     /// <param name="options">Server, token, device and limits.</param>
@@ -36,24 +28,16 @@ public sealed class BatchSyncClient : IDisposable
         _store = store;
         _options = options;
         _time = time ?? TimeProvider.System;
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new HttpRetryStrategyOptions
+        _api = new BatchSyncApi(
+            new BatchSyncApiOptions
             {
-                // The default predicate: network errors, timeouts, 408, 429 and 5xx (503 and 507 among them).
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                ShouldRetryAfterHeader = true,
-            })
-            .AddTimeout(options.RequestTimeout)
-            .Build();
-        _http = new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = transport ?? new SocketsHttpHandler() })
-        {
-            BaseAddress = options.ServerUrl,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+                ServerUrl = options.ServerUrl,
+                Token = options.Token,
+                MaxRetries = options.MaxRetries,
+                RetryDelay = options.RetryDelay,
+                RequestTimeout = options.RequestTimeout,
+            },
+            transport);
     }
 
     /// <summary>Raised when a run has delivered everything that was pending.</summary>
@@ -87,7 +71,14 @@ public sealed class BatchSyncClient : IDisposable
     /// <summary>Deletes synced records past the retention, and past the emergency threshold oldest first; never an unsynced one.</summary>
     public int Cleanup() => _store.Cleanup(_time.GetUtcNow(), _options.SyncedRetention, _options.EmergencyCleanupThreshold);
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>
+    /// What the server holds of one of this device's syncs: its state, the parts received and missing.
+    /// Throws <see cref="BatchSyncException"/> when the server refuses (404 for a sync it does not know).
+    /// </summary>
+    public Task<SyncSession> GetSyncSessionAsync(string syncId, CancellationToken cancellationToken = default) =>
+        _api.GetSyncSessionAsync(syncId, cancellationToken);
+
+    public void Dispose() => _api.Dispose();
 
     private async Task<SyncResult> RunAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -140,18 +131,21 @@ public sealed class BatchSyncClient : IDisposable
     /// <summary>What the server holds of a sync: completed, or which parts are missing (all of them when it knows none).</summary>
     private async Task<(bool Completed, List<int> Missing)> StatusAsync(string syncId, int totalParts, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri($"api/v1/sync-sessions/{Uri.EscapeDataString(syncId)}", UriKind.Relative), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        SyncSession session;
+        try
+        {
+            session = await _api.GetSyncSessionAsync(syncId, cancellationToken);
+        }
+        catch (BatchSyncException e) when (e.Status == 404)
         {
             return (false, [.. Enumerable.Range(1, totalParts)]);
         }
 
-        var body = await ReadAsync(response, cancellationToken);
-        return body.GetProperty("sync_status").GetString() switch
+        return session.SyncStatus switch
         {
             "completed" => (true, []),
             "aborted" => throw new BatchSyncException(409, $"Sync {syncId} was aborted by the server's administrator", null, retryable: false),
-            _ => (false, [.. body.GetProperty("missing_parts").EnumerateArray().Select(p => p.GetInt32())]),
+            _ => (false, [.. session.MissingParts]),
         };
     }
 
@@ -161,67 +155,8 @@ public sealed class BatchSyncClient : IDisposable
     /// </summary>
     private async Task<(int New, int AlreadyStored)?> UploadAsync(string syncId, int part, int totalParts, IReadOnlyList<string> records, CancellationToken cancellationToken)
     {
-        var recordsJson = "[" + string.Join(',', records) + "]";
-        var checksum = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recordsJson)));
-        var json =
-            $"{{\"sync_id\":{JsonSerializer.Serialize(syncId)},\"device_id\":{JsonSerializer.Serialize(_options.DeviceId)}," +
-            $"\"user_name\":{JsonSerializer.Serialize(_options.UserName)},\"part_number\":{part},\"total_parts\":{totalParts}," +
-            $"\"checksum\":\"{checksum}\",\"records\":{recordsJson}}}";
-        var bytes = Encoding.UTF8.GetBytes(json);
-        var content = new ByteArrayContent(_options.CompressRequests ? Gzip(bytes) : bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (_options.CompressRequests)
-        {
-            content.Headers.ContentEncoding.Add("gzip");
-        }
-
-        using var response = await _http.PostAsync(new Uri("api/v1/batch-sync", UriKind.Relative), content, cancellationToken);
-        var body = await ReadAsync(response, cancellationToken);
-        if (!body.TryGetProperty("sync_complete", out var complete) || !complete.GetBoolean())
-        {
-            return null;
-        }
-
-        return (Count(body, "new_records"), Count(body, "already_stored"));
-    }
-
-    private static int Count(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0;
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        JsonElement body;
-        try
-        {
-            body = JsonDocument.Parse(text).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            throw new BatchSyncException((int)response.StatusCode, $"The server answered {(int)response.StatusCode} without JSON", null, (int)response.StatusCode >= 500);
-        }
-
-        if (response.IsSuccessStatusCode)
-        {
-            return body;
-        }
-
-        var message = body.TryGetProperty("message", out var m) ? m.GetString() ?? "" : response.ReasonPhrase ?? "";
-        var errors = body.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object
-            ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(v => v.GetString() ?? "").ToArray())
-            : null;
-        var retryable = body.TryGetProperty("retryable", out var r) ? r.GetBoolean() : (int)response.StatusCode >= 500;
-        throw new BatchSyncException((int)response.StatusCode, message, errors, retryable);
-    }
-
-    private static byte[] Gzip(byte[] bytes)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(bytes);
-        }
-
-        return output.ToArray();
+        var answer = await _api.UploadPartAsync(
+            new PartUpload(syncId, _options.DeviceId, _options.UserName, part, totalParts, records), _options.CompressRequests, cancellationToken);
+        return answer.SyncComplete == true ? (answer.NewRecords ?? 0, answer.AlreadyStored ?? 0) : null;
     }
 }

@@ -23,7 +23,7 @@ public sealed class BatchSyncClientOptions
     /// <summary>Parts of one sync uploaded at once.</summary>
     public int MaxParallelUploads { get; set; } = 2;
 
-    /// <summary>Retries of a transient failure (network, timeout, 429, 503, 507), with backoff and jitter.</summary>
+    /// <summary>Retries of a transient failure (network, timeout, 429, 503, 507), with backoff and jitter; 0 for none.</summary>
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The first retry's delay, doubling after; a <c>Retry-After</c> from the server wins.</summary>
