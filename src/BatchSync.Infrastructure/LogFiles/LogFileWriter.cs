@@ -16,7 +16,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    private readonly Channel<List<LogFileTask>> _queue = Channel.CreateUnbounded<List<LogFileTask>>(
+    private readonly Channel<List<LogFileChange>> _queue = Channel.CreateUnbounded<List<LogFileChange>>(
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly LogFilePaths _paths;
@@ -54,7 +54,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public void Post(List<LogFileTask> tasks) => _queue.Writer.TryWrite(tasks);
+    public void Post(List<LogFileChange> changes) => _queue.Writer.TryWrite(changes);
 
     /// <summary>Rewrites one file from the table (all rows, or those up to a row id).</summary>
     public static void Rebuild(
@@ -127,16 +127,16 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 return;
             }
 
-            var batch = new List<LogFileTask>();
+            var batch = new List<LogFileChange>();
             var settled = new List<long>();
             try
             {
-                while (_queue.Reader.TryRead(out var tasks))
+                while (_queue.Reader.TryRead(out var changes))
                 {
-                    foreach (var task in tasks)
+                    foreach (var change in changes)
                     {
-                        batch.Add(task);
-                        Write(task, appended, settled);
+                        batch.Add(change);
+                        Write(change, appended, settled);
                     }
                 }
 
@@ -218,19 +218,19 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 // Reported below; the file is rewritten whole.
             }
 
-            Damaged(path, append.Tasks, e);
+            Damaged(path, append.Changes, e);
             return;
         }
 
-        foreach (var task in append.Tasks)
+        foreach (var change in append.Changes)
         {
-            settled.Add(task.OutboxId);
-            task.MarkWritten();
+            settled.Add(change.OutboxId);
+            change.MarkWritten();
         }
     }
 
     /// <summary>A file appended to in this batch, and the work it settles once on disk.</summary>
-    private sealed record Append(FileStream File, List<LogFileTask> Tasks);
+    private sealed record Append(FileStream File, List<LogFileChange> Changes);
 
     /// <summary>A file whose write failed, perhaps half-way, and the outbox rows it settles once rewritten.</summary>
     private sealed record Owed(RecordType Type, string DeviceId, DateOnly Date, List<long> OutboxIds);
@@ -239,13 +239,13 @@ internal sealed class LogFileWriter : IAsyncDisposable
     /// Appends (settled at the batch's flush) or rewrites the file (settled now, with what this batch
     /// appended to it before and what earlier failures left owed); settled outbox rows go into <paramref name="settled"/>.
     /// </summary>
-    private void Write(LogFileTask task, Dictionary<string, Append> appended, List<long> settled)
+    private void Write(LogFileChange change, Dictionary<string, Append> appended, List<long> settled)
     {
-        var path = _paths.Of(task.Type, task.Date, task.DeviceId);
-        _handledUpTo[task.Type] = Math.Max(_handledUpTo.GetValueOrDefault(task.Type), task.UpToRowId);
+        var path = _paths.Of(change.Type, change.Date, change.DeviceId);
+        _handledUpTo[change.Type] = Math.Max(_handledUpTo.GetValueOrDefault(change.Type), change.UpToRowId);
         try
         {
-            if (task.AppendLines is { } lines && !_damaged.ContainsKey(path) && (!task.FileHadRecords || File.Exists(path)))
+            if (change.AppendLines is { } lines && !_damaged.ContainsKey(path) && (!change.FileHadRecords || File.Exists(path)))
             {
                 if (!appended.TryGetValue(path, out var append))
                 {
@@ -254,7 +254,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
                     appended[path] = append;
                 }
 
-                append.Tasks.Add(task);
+                append.Changes.Add(change);
                 foreach (var line in lines)
                 {
                     if (CrashPoints.Armed)
@@ -280,10 +280,10 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 open.File.Dispose();
             }
 
-            Rebuild(task.Type, task.DeviceId, task.Date, task.UpToRowId);
-            settled.Add(task.OutboxId);
-            task.MarkWritten();
-            foreach (var earlier in open?.Tasks ?? [])
+            Rebuild(change.Type, change.DeviceId, change.Date, change.UpToRowId);
+            settled.Add(change.OutboxId);
+            change.MarkWritten();
+            foreach (var earlier in open?.Changes ?? [])
             {
                 settled.Add(earlier.OutboxId);
                 earlier.MarkWritten();
@@ -297,10 +297,10 @@ internal sealed class LogFileWriter : IAsyncDisposable
         catch (Exception e)
         {
             // Whatever went wrong, the loop goes on: a stopped file writer would leave completions waiting.
-            List<LogFileTask> failed = [task];
+            List<LogFileChange> failed = [change];
             if (appended.Remove(path, out var broken))
             {
-                failed.AddRange(broken.Tasks);
+                failed.AddRange(broken.Changes);
                 try
                 {
                     broken.File.Dispose();
@@ -319,19 +319,19 @@ internal sealed class LogFileWriter : IAsyncDisposable
     /// The file is rewritten whole at its next change or by the retry; its outbox rows stay, so a restart
     /// rewrites it too. The completions that waited on it hear of the failure.
     /// </summary>
-    private void Damaged(string path, List<LogFileTask> tasks, Exception error)
+    private void Damaged(string path, List<LogFileChange> changes, Exception error)
     {
         if (!_damaged.TryGetValue(path, out var owed))
         {
-            var first = tasks[0];
+            var first = changes[0];
             owed = new Owed(first.Type, first.DeviceId, first.Date, []);
             _damaged[path] = owed;
         }
 
-        foreach (var task in tasks)
+        foreach (var change in changes)
         {
-            owed.OutboxIds.Add(task.OutboxId);
-            task.MarkFailed(error);
+            owed.OutboxIds.Add(change.OutboxId);
+            change.MarkFailed(error);
         }
 
         _logger.LogError(

@@ -18,7 +18,7 @@ internal sealed class SqliteSyncStore : IDisposable
     private readonly SqliteConnection _connection;
     private readonly LogCalendar _calendar;
     private readonly Dictionary<string, SqliteCommand> _commands = [];
-    private readonly List<LogFileTask> _pendingFiles = [];
+    private readonly List<LogFileChange> _pendingFiles = [];
     private readonly LogRowInserter _rows;
 
     public SqliteSyncStore(SqliteConnection connection, LogCalendar calendar)
@@ -29,7 +29,7 @@ internal sealed class SqliteSyncStore : IDisposable
     }
 
     /// <summary>File work of the open transaction, handed to the log file writer once it commits.</summary>
-    public List<LogFileTask> PendingFiles => _pendingFiles;
+    public List<LogFileChange> PendingFiles => _pendingFiles;
 
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
 
@@ -190,7 +190,7 @@ internal sealed class SqliteSyncStore : IDisposable
     public LogAppendResult AppendToLogs(SyncSession session, IReadOnlyList<PreparedRecord> records)
     {
         var inserted = 0;
-        var files = new List<LogFileTask>();
+        var files = new List<LogFileChange>();
         var owed = new List<OwedLogFile>();
         var origin = LogRowInserter.Origin.Of(session);
         foreach (var file in records.GroupBy(r => (r.Record.Type, r.LogDate)))
@@ -218,7 +218,7 @@ internal sealed class SqliteSyncStore : IDisposable
             var append = lastStored is null || earliestNew >= lastStored;
             var upToRowId = LastRowId();
             var outboxId = AddOutbox(type, session.DeviceId, date);
-            files.Add(new LogFileTask(type, session.DeviceId, date, append ? lines : null, lastStored is not null, upToRowId, outboxId));
+            files.Add(new LogFileChange(type, session.DeviceId, date, append ? lines : null, lastStored is not null, upToRowId, outboxId));
             owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
         }
 
