@@ -37,18 +37,21 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
     private readonly CommittedLogFiles _committed;
 
     private readonly BatchSyncMetrics _metrics;
+    private readonly TimeProvider _time;
 
     public SyncWriteQueue(
         SqliteDatabase database,
         LogCalendar calendar,
         CommittedLogFiles committed,
         BatchSyncMetrics metrics,
+        TimeProvider time,
         ILogger<SyncWriteQueue> logger)
     {
         _database = database;
         _calendar = calendar;
         _committed = committed;
         _metrics = metrics;
+        _time = time;
         _logger = logger;
         metrics.ObserveWriteQueue(() => _queue.Count);
     }
@@ -100,6 +103,7 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
             _calendar,
             _database.ConnectionString,
             ForgetOutbox,
+            _time,
             _logger);
         _thread = new Thread(() => Run(connection)) { Name = "sync-writer", IsBackground = true };
         _thread.Start();
