@@ -60,15 +60,15 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
         string syncId,
         Func<ISyncTransaction, CancellationToken, ValueTask<T>> work,
         CancellationToken cancellationToken) =>
-        Enqueue(store =>
+        Enqueue(context =>
         {
             // The transaction's calls complete at once on the writer, so the work does too.
-            var pending = work(new SqliteSyncTransaction(store, syncId), cancellationToken);
+            var pending = work(new SqliteSyncTransaction(context.Sessions, context.Logs, syncId), cancellationToken);
             return pending.IsCompleted ? pending.GetAwaiter().GetResult() : pending.AsTask().GetAwaiter().GetResult();
         }, cancellationToken);
 
-    /// <summary>Work on the store's own operations (outbox, audit, tokens, retention), grouped like the rest.</summary>
-    public Task<T> Enqueue<T>(Func<SqliteSyncStore, T> work, CancellationToken cancellationToken)
+    /// <summary>Work on the writer's connection that is no one sync's (outbox, audit, tokens, retention), grouped like the rest.</summary>
+    public Task<T> Enqueue<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_stopping)
@@ -87,9 +87,9 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
     {
         if (!_stopping)
         {
-            _ = Enqueue(store =>
+            _ = Enqueue(context =>
             {
-                store.DeleteOutbox(ids);
+                context.Logs.DeleteOutbox(ids);
                 return true;
             }, CancellationToken.None);
         }
@@ -135,7 +135,7 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
     private void Run(SqliteConnection connection)
     {
         using var _ = connection;
-        using var store = new SqliteSyncStore(connection, _calendar);
+        using var context = new WriteContext(connection, _calendar);
         var group = new List<WorkItem>(MaxItemsPerCommit);
         while (true)
         {
@@ -154,26 +154,26 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
             group.Clear();
             try
             {
-                Commit(store, group);
+                Commit(context, group);
             }
             catch (Exception e)
             {
                 // The connection itself failed (I/O, disk full on a savepoint): undo the group, tell everyone.
                 _logger.LogError(e, "Write group of {Count} items failed", group.Count);
-                TryRollback(store);
-                store.PendingFiles.ForEach(f => f.MarkFailed(e));
-                store.PendingFiles.Clear();
+                TryRollback(context);
+                context.Logs.PendingFiles.ForEach(f => f.MarkFailed(e));
+                context.Logs.PendingFiles.Clear();
                 group.ForEach(item => item.Fail(e));
             }
         }
     }
 
-    private void Commit(SqliteSyncStore store, List<WorkItem> group)
+    private void Commit(WriteContext context, List<WorkItem> group)
     {
         var done = new List<WorkItem>();
         try
         {
-            store.Execute("BEGIN IMMEDIATE");
+            context.Statements.Execute("BEGIN IMMEDIATE");
         }
         catch (Exception e)
         {
@@ -193,60 +193,60 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
         while (group.Count < MaxItemsPerCommit && Stopwatch.GetElapsedTime(started) < MaxGroupTime && _queue.TryDequeue(out var item))
         {
             group.Add(item);
-            var filesBefore = store.PendingFiles.Count;
-            store.Execute("SAVEPOINT item");
+            var filesBefore = context.Logs.PendingFiles.Count;
+            context.Statements.Execute("SAVEPOINT item");
             try
             {
-                item.Run(store);
-                store.Execute("RELEASE item");
+                item.Run(context);
+                context.Statements.Execute("RELEASE item");
                 done.Add(item);
             }
             catch (Exception e)
             {
-                store.PendingFiles.RemoveRange(filesBefore, store.PendingFiles.Count - filesBefore);
-                store.Execute("ROLLBACK TO item");
-                store.Execute("RELEASE item");
+                context.Logs.PendingFiles.RemoveRange(filesBefore, context.Logs.PendingFiles.Count - filesBefore);
+                context.Statements.Execute("ROLLBACK TO item");
+                context.Statements.Execute("RELEASE item");
                 item.Fail(e);
             }
         }
 
         try
         {
-            if (store.PendingFiles.Count > 0)
+            if (context.Logs.PendingFiles.Count > 0)
             {
                 CrashPoints.Reach(CrashPoints.BeforeCommit);
             }
 
             var committing = Stopwatch.GetTimestamp();
-            store.Execute("COMMIT");
+            context.Statements.Execute("COMMIT");
             _metrics.CommitDone(Stopwatch.GetElapsedTime(committing));
         }
         catch (Exception e)
         {
             _logger.LogError(e, "Commit of {Count} writes failed; each caller is told to retry", done.Count);
-            TryRollback(store);
-            store.PendingFiles.ForEach(f => f.MarkFailed(e));
-            store.PendingFiles.Clear();
+            TryRollback(context);
+            context.Logs.PendingFiles.ForEach(f => f.MarkFailed(e));
+            context.Logs.PendingFiles.Clear();
             done.ForEach(item => item.Fail(e));
             return;
         }
 
-        if (store.PendingFiles.Count > 0)
+        if (context.Logs.PendingFiles.Count > 0)
         {
             CrashPoints.Reach(CrashPoints.AfterCommit);
-            _committed.Add(store.PendingFiles);
-            _files!.Post([.. store.PendingFiles]);
-            store.PendingFiles.Clear();
+            _committed.Add(context.Logs.PendingFiles);
+            _files!.Post([.. context.Logs.PendingFiles]);
+            context.Logs.PendingFiles.Clear();
         }
 
         done.ForEach(item => item.Complete());
     }
 
-    private static void TryRollback(SqliteSyncStore store)
+    private static void TryRollback(WriteContext context)
     {
         try
         {
-            store.Execute("ROLLBACK");
+            context.Statements.Execute("ROLLBACK");
         }
         catch (SqliteException)
         {
@@ -256,21 +256,21 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
 
     private abstract class WorkItem
     {
-        public abstract void Run(SqliteSyncStore store);
+        public abstract void Run(WriteContext context);
 
         public abstract void Complete();
 
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WorkItem<T>(Func<SqliteSyncStore, T> work) : WorkItem
+    private sealed class WorkItem<T>(Func<WriteContext, T> work) : WorkItem
     {
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _value;
 
         public Task<T> Task => _result.Task;
 
-        public override void Run(SqliteSyncStore store) => _value = work(store);
+        public override void Run(WriteContext context) => _value = work(context);
 
         public override void Complete() => _result.TrySetResult(_value!);
 
