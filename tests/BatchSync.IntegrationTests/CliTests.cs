@@ -41,7 +41,7 @@ public sealed class CliTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args)
+    private static async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args)
     {
         var output = new StringWriter();
         var console = BatchSyncCli.PlainConsole(output);

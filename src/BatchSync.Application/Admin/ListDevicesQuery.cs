@@ -41,7 +41,9 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
         var total = await ids.CountAsync(cancellationToken);
         var ordered = ids.OrderBy(id => id);
         var window = Cursor.Decode(query.Cursor, 1) is [var after]
+#pragma warning disable CA1309 // EF Core translates only the two-argument Compare, to the database's comparison of the column
             ? ordered.Where(id => string.Compare(id, after) > 0)
+#pragma warning restore CA1309
             : ordered.Skip((query.PageNumber - 1) * query.PageSize);
         var page = await window.Take(query.PageSize + 1).ToListAsync(cancellationToken);
         var more = page.Count > query.PageSize;

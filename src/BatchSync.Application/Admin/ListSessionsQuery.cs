@@ -74,7 +74,9 @@ internal sealed class ListSessionsQueryHandler(IBatchSyncDbContext db)
         if (Cursor.Decode(query.Cursor, 2) is [var ms, var syncId])
         {
             var at = DateTime.UnixEpoch.AddMilliseconds(long.Parse(ms, System.Globalization.CultureInfo.InvariantCulture));
+#pragma warning disable CA1309 // EF Core translates only the two-argument Compare, to the database's comparison of the column
             window = ordered.Where(s => s.UpdatedAt < at || (s.UpdatedAt == at && string.Compare(s.SyncId, syncId) > 0));
+#pragma warning restore CA1309
         }
         else
         {

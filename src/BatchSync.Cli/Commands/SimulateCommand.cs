@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using BatchSync.Client;
 using Spectre.Console;
@@ -120,8 +121,9 @@ internal sealed class SimulateCommand(IAnsiConsole console, ServerOptions server
             api, device, own, own.Min(k => k.Timestamp), own.Max(k => k.Timestamp) + 1, cancellationToken);
         var distinct = own.Count;
         var ok = store.PendingCount == 0 && onServer == distinct && repeated == 0;
-        string[] row = [device, track.Count.ToString(), store.SyncedCount.ToString(), onServer.ToString(), repeated.ToString(),
-            (distinct - onServer).ToString(), network.Dropped.ToString(), network.Lost.ToString(), ok ? "[green]yes[/]" : "[red]no[/]"];
+        var c = CultureInfo.InvariantCulture;
+        string[] row = [device, track.Count.ToString(c), store.SyncedCount.ToString(c), onServer.ToString(c), repeated.ToString(c),
+            (distinct - onServer).ToString(c), network.Dropped.ToString(c), network.Lost.ToString(c), ok ? "[green]yes[/]" : "[red]no[/]"];
         return (row, ok);
     }
 
