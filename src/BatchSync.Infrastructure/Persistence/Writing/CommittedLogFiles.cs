@@ -10,14 +10,14 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// </summary>
 internal sealed class CommittedLogFiles : IDatedLogFiles
 {
-    private readonly ConcurrentDictionary<long, LogFileChange> _committed = new();
+    private readonly ConcurrentDictionary<long, LogFileTask> _committed = new();
 
     /// <summary>Called by the writer once the changes' commit is durable, before it answers the work that made them.</summary>
-    public void Add(IEnumerable<LogFileChange> changes)
+    public void Add(IEnumerable<LogFileTask> tasks)
     {
-        foreach (var change in changes)
+        foreach (var task in tasks)
         {
-            _committed[change.OutboxId] = change;
+            _committed[task.OutboxId] = task;
         }
     }
 
@@ -26,9 +26,9 @@ internal sealed class CommittedLogFiles : IDatedLogFiles
         var waits = new List<Task>(files.Count);
         foreach (var file in files)
         {
-            if (_committed.TryRemove(file.OutboxId, out var change))
+            if (_committed.TryRemove(file.OutboxId, out var task))
             {
-                waits.Add(change.Written);
+                waits.Add(task.Written);
             }
         }
 

@@ -9,13 +9,13 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// transaction, so every call completes at once; what it saves is what the session changed since it
 /// was loaded.
 /// </summary>
-internal sealed class SqliteSyncTransaction(SqliteSessionRows sessions, SqliteLogAppender logs, string syncId) : ISyncTransaction
+internal sealed class SqliteSyncTransaction(SqliteSyncStore store, string syncId) : ISyncTransaction
 {
     private readonly SessionChanges _changes = new();
 
     public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken)
     {
-        var session = sessions.Find(syncId);
+        var session = store.FindSession(syncId);
         _changes.Loaded(session);
         return ValueTask.FromResult(session);
     }
@@ -25,40 +25,40 @@ internal sealed class SqliteSyncTransaction(SqliteSessionRows sessions, SqliteLo
         var change = _changes.Save(session, staged);
         if (change.InsertSession)
         {
-            sessions.Add(session);
+            store.AddSession(session);
         }
         else
         {
-            sessions.Update(session);
+            store.UpdateSession(session);
         }
 
         if (change.DeleteParts)
         {
-            sessions.DeleteParts(syncId);
+            store.DeleteParts(syncId);
         }
 
         foreach (var (part, records) in change.AddParts)
         {
-            sessions.AddPart(syncId, part, records);
+            store.AddPart(syncId, part, records);
         }
 
         if (change.DropStaged)
         {
-            sessions.DropStagedRecords(syncId);
+            store.DropStagedRecords(syncId);
         }
 
         return ValueTask.CompletedTask;
     }
 
     public ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(sessions.CountOpen(deviceId));
+        ValueTask.FromResult(store.CountOpenSessions(deviceId));
 
     public ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(sessions.LoadStagedParts(syncId));
+        ValueTask.FromResult(store.LoadStagedParts(syncId));
 
     public ValueTask<LogAppendResult> AppendToLogsAsync(
         SyncSession session,
         IReadOnlyList<PreparedRecord> records,
         CancellationToken cancellationToken) =>
-        ValueTask.FromResult(logs.Append(session, records));
+        ValueTask.FromResult(store.AppendToLogs(session, records));
 }
