@@ -103,7 +103,7 @@ internal static class PostgresLogFileRows
         await file.WriteAsync(NewLine, cancellationToken);
     }
 
-    public static void AddRowParameters(NpgsqlCommand command, string deviceId, DateOnly date, string[]? syncs)
+    private static void AddRowParameters(NpgsqlCommand command, string deviceId, DateOnly date, string[]? syncs)
     {
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
         command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = date });
