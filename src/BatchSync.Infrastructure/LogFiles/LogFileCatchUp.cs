@@ -31,7 +31,7 @@ internal static class LogFileCatchUp
         {
             if (RecordTypes.TryParse(file.Type, out var type))
             {
-                LogFileWriter.Rebuild(connection, database.LogFilePaths, calendar, type, file.Device, ParseDate(file.Date));
+                LogFileRebuilder.Rebuild(connection, database.LogFilePaths, calendar, type, file.Device, ParseDate(file.Date));
             }
         }
 
@@ -68,7 +68,7 @@ internal static class LogFileCatchUp
 
             foreach (var (device, date) in files)
             {
-                LogFileWriter.Rebuild(connection, database.LogFilePaths, calendar, type, device, date);
+                LogFileRebuilder.Rebuild(connection, database.LogFilePaths, calendar, type, device, date);
                 written.Add(database.LogFilePaths.Of(type, date, device));
             }
         }

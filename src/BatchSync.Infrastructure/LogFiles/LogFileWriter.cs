@@ -1,105 +1,47 @@
 using System.Threading.Channels;
 using BatchSync.Application.Sync;
-using BatchSync.Domain.Sync;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace BatchSync.Infrastructure.LogFiles;
 
 /// <summary>
 /// Brings the dated log files up to date with the log tables, one committed completion after another
-/// in commit order. New records later than a file's last line are appended; anything else rewrites the
-/// file from the table into a temporary file that replaces it whole, so a reader never meets a
-/// half-written file and the order is the table's.
+/// in commit order, on a thread of its own. New records later than a file's last line are appended and
+/// flushed to disk once per batch; anything else has <see cref="LogFileRebuilder"/> rewrite the file from
+/// the table. A failed file is left to <see cref="LogFileRetry"/>.
 /// </summary>
 internal sealed class LogFileWriter : IAsyncDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    private readonly Channel<List<LogFileTask>> _queue = Channel.CreateUnbounded<List<LogFileTask>>(
+    private readonly Channel<List<LogFileChange>> _queue = Channel.CreateUnbounded<List<LogFileChange>>(
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly LogFilePaths _paths;
-    private readonly LogCalendar _calendar;
-    private readonly string _connectionString;
+    private readonly LogFileRebuilder _rebuilder;
+    private readonly LogFileRetry _retry;
     private readonly Action<List<long>> _forgetOutbox;
     private readonly ILogger _logger;
     private readonly Task _loop;
-
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
-
-    // Files whose last write failed, perhaps half-way: rewritten whole at their next change, or by the
-    // retry, whichever comes first.
-    private readonly Dictionary<string, Owed> _damaged = [];
-
-    // Per table, the last row whose file work was handled. A retry rewrites a file up to there, so the
-    // work still queued behind it neither misses a line nor repeats one.
-    private readonly Dictionary<RecordType, long> _handledUpTo = [];
-    private TimeSpan _retryDelay = FirstRetry;
 
     public LogFileWriter(
         LogFilePaths paths,
         LogCalendar calendar,
         string connectionString,
         Action<List<long>> forgetOutbox,
+        TimeProvider time,
         ILogger logger)
     {
         _paths = paths;
-        _calendar = calendar;
-        _connectionString = connectionString;
+        _rebuilder = new LogFileRebuilder(paths, calendar, connectionString);
+        _retry = new LogFileRetry(_rebuilder, forgetOutbox, time, logger);
         _forgetOutbox = forgetOutbox;
         _logger = logger;
         // Its own thread: file I/O and fsync block, and the request threads are few.
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public void Post(List<LogFileTask> tasks) => _queue.Writer.TryWrite(tasks);
-
-    /// <summary>Rewrites one file from the table (all rows, or those up to a row id).</summary>
-    public static void Rebuild(
-        SqliteConnection connection,
-        LogFilePaths paths,
-        LogCalendar calendar,
-        RecordType type,
-        string deviceId,
-        DateOnly date,
-        long upToRowId = long.MaxValue)
-    {
-        var path = paths.Of(type, date, deviceId);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        var (start, end) = calendar.Day(date);
-        using (var select = connection.CreateCommand())
-        {
-            select.CommandText =
-                $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $device AND timestamp >= $start AND timestamp < $end " +
-                "AND id <= $upTo ORDER BY timestamp, id";
-            select.Parameters.AddWithValue("$device", deviceId);
-            select.Parameters.AddWithValue("$start", start);
-            select.Parameters.AddWithValue("$end", end);
-            select.Parameters.AddWithValue("$upTo", upToRowId);
-            using var rows = select.ExecuteReader();
-            using var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            using (var text = new StreamWriter(file, leaveOpen: true))
-            {
-                text.NewLine = "\n";
-                var written = 0;
-                while (rows.Read())
-                {
-                    text.WriteLine(rows.GetString(0));
-                    if (++written == 2 && CrashPoints.Armed)
-                    {
-                        CrashPoints.Reach(CrashPoints.FileRewriteHalfway, text.Flush);
-                    }
-                }
-            }
-
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Post(List<LogFileChange> changes) => _queue.Writer.TryWrite(changes);
 
     public async ValueTask DisposeAsync()
     {
@@ -114,9 +56,9 @@ internal sealed class LogFileWriter : IAsyncDisposable
         while (true)
         {
             ready ??= _queue.Reader.WaitToReadAsync().AsTask();
-            if (_damaged.Count > 0 && !ready.Wait(_retryDelay))
+            if (_retry.Pending && !_retry.WaitForWork(ready))
             {
-                RetryDamaged();
+                _retry.Run();
                 continue;
             }
 
@@ -127,16 +69,16 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 return;
             }
 
-            var batch = new List<LogFileTask>();
+            var batch = new List<LogFileChange>();
             var settled = new List<long>();
             try
             {
-                while (_queue.Reader.TryRead(out var tasks))
+                while (_queue.Reader.TryRead(out var changes))
                 {
-                    foreach (var task in tasks)
+                    foreach (var change in changes)
                     {
-                        batch.Add(task);
-                        Write(task, appended, settled);
+                        batch.Add(change);
+                        Write(change, appended, settled);
                     }
                 }
 
@@ -166,40 +108,6 @@ internal sealed class LogFileWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>A rewrite on a pooled read connection of its own, opened for it and returned after.</summary>
-    private void Rebuild(RecordType type, string deviceId, DateOnly date, long upToRowId)
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Rebuild(connection, _paths, _calendar, type, deviceId, date, upToRowId);
-    }
-
-    /// <summary>Rewrites the files whose writes failed, up to the rows already handled; backs off while it fails.</summary>
-    private void RetryDamaged()
-    {
-        var settled = new List<long>();
-        foreach (var (path, owed) in _damaged.ToList())
-        {
-            try
-            {
-                Rebuild(owed.Type, owed.DeviceId, owed.Date, _handledUpTo[owed.Type]);
-                _damaged.Remove(path);
-                settled.AddRange(owed.OutboxIds);
-                _logger.LogInformation("Dated log file {Path} rewritten after an earlier failure", path);
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning("Dated log file {Path} still cannot be written ({Reason}); retrying in {Delay}", path, e.Message, _retryDelay);
-            }
-        }
-
-        _retryDelay = _damaged.Count == 0 ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, LastRetry.Ticks));
-        if (settled.Count > 0)
-        {
-            _forgetOutbox(settled);
-        }
-    }
-
     private void Close(string path, Append append, List<long> settled)
     {
         try
@@ -218,34 +126,31 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 // Reported below; the file is rewritten whole.
             }
 
-            Damaged(path, append.Tasks, e);
+            _retry.Damaged(path, append.Changes, e);
             return;
         }
 
-        foreach (var task in append.Tasks)
+        foreach (var change in append.Changes)
         {
-            settled.Add(task.OutboxId);
-            task.MarkWritten();
+            settled.Add(change.OutboxId);
+            change.MarkWritten();
         }
     }
 
     /// <summary>A file appended to in this batch, and the work it settles once on disk.</summary>
-    private sealed record Append(FileStream File, List<LogFileTask> Tasks);
-
-    /// <summary>A file whose write failed, perhaps half-way, and the outbox rows it settles once rewritten.</summary>
-    private sealed record Owed(RecordType Type, string DeviceId, DateOnly Date, List<long> OutboxIds);
+    private sealed record Append(FileStream File, List<LogFileChange> Changes);
 
     /// <summary>
     /// Appends (settled at the batch's flush) or rewrites the file (settled now, with what this batch
     /// appended to it before and what earlier failures left owed); settled outbox rows go into <paramref name="settled"/>.
     /// </summary>
-    private void Write(LogFileTask task, Dictionary<string, Append> appended, List<long> settled)
+    private void Write(LogFileChange change, Dictionary<string, Append> appended, List<long> settled)
     {
-        var path = _paths.Of(task.Type, task.Date, task.DeviceId);
-        _handledUpTo[task.Type] = Math.Max(_handledUpTo.GetValueOrDefault(task.Type), task.UpToRowId);
+        var path = _paths.Of(change.Type, change.Date, change.DeviceId);
+        _retry.Handled(change);
         try
         {
-            if (task.AppendLines is { } lines && !_damaged.ContainsKey(path) && (!task.FileHadRecords || File.Exists(path)))
+            if (change.AppendLines is { } lines && !_retry.IsDamaged(path) && (!change.FileHadRecords || File.Exists(path)))
             {
                 if (!appended.TryGetValue(path, out var append))
                 {
@@ -254,7 +159,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
                     appended[path] = append;
                 }
 
-                append.Tasks.Add(task);
+                append.Changes.Add(change);
                 foreach (var line in lines)
                 {
                     if (CrashPoints.Armed)
@@ -280,27 +185,24 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 open.File.Dispose();
             }
 
-            Rebuild(task.Type, task.DeviceId, task.Date, task.UpToRowId);
-            settled.Add(task.OutboxId);
-            task.MarkWritten();
-            foreach (var earlier in open?.Tasks ?? [])
+            _rebuilder.Rebuild(change.Type, change.DeviceId, change.Date, change.UpToRowId);
+            settled.Add(change.OutboxId);
+            change.MarkWritten();
+            foreach (var earlier in open?.Changes ?? [])
             {
                 settled.Add(earlier.OutboxId);
                 earlier.MarkWritten();
             }
 
-            if (_damaged.Remove(path, out var owed))
-            {
-                settled.AddRange(owed.OutboxIds);
-            }
+            _retry.Rewritten(path, settled);
         }
         catch (Exception e)
         {
             // Whatever went wrong, the loop goes on: a stopped file writer would leave completions waiting.
-            List<LogFileTask> failed = [task];
+            List<LogFileChange> failed = [change];
             if (appended.Remove(path, out var broken))
             {
-                failed.AddRange(broken.Tasks);
+                failed.AddRange(broken.Changes);
                 try
                 {
                     broken.File.Dispose();
@@ -311,34 +213,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 }
             }
 
-            Damaged(path, failed, e);
+            _retry.Damaged(path, failed, e);
         }
-    }
-
-    /// <summary>
-    /// The file is rewritten whole at its next change or by the retry; its outbox rows stay, so a restart
-    /// rewrites it too. The completions that waited on it hear of the failure.
-    /// </summary>
-    private void Damaged(string path, List<LogFileTask> tasks, Exception error)
-    {
-        if (!_damaged.TryGetValue(path, out var owed))
-        {
-            var first = tasks[0];
-            owed = new Owed(first.Type, first.DeviceId, first.Date, []);
-            _damaged[path] = owed;
-        }
-
-        foreach (var task in tasks)
-        {
-            owed.OutboxIds.Add(task.OutboxId);
-            task.MarkFailed(error);
-        }
-
-        _logger.LogError(
-            error,
-            "Dated log file {Type}/{Date}/{DeviceId} not written; it stays owed and is rebuilt from the tables",
-            owed.Type.WireName(),
-            owed.Date,
-            owed.DeviceId);
     }
 }

@@ -10,14 +10,14 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// </summary>
 internal sealed class CommittedLogFiles : IDatedLogFiles
 {
-    private readonly ConcurrentDictionary<long, LogFileTask> _committed = new();
+    private readonly ConcurrentDictionary<long, LogFileChange> _committed = new();
 
     /// <summary>Called by the writer once the changes' commit is durable, before it answers the work that made them.</summary>
-    public void Add(IEnumerable<LogFileTask> tasks)
+    public void Add(IEnumerable<LogFileChange> changes)
     {
-        foreach (var task in tasks)
+        foreach (var change in changes)
         {
-            _committed[task.OutboxId] = task;
+            _committed[change.OutboxId] = change;
         }
     }
 
@@ -26,9 +26,9 @@ internal sealed class CommittedLogFiles : IDatedLogFiles
         var waits = new List<Task>(files.Count);
         foreach (var file in files)
         {
-            if (_committed.TryRemove(file.OutboxId, out var task))
+            if (_committed.TryRemove(file.OutboxId, out var change))
             {
-                waits.Add(task.Written);
+                waits.Add(change.Written);
             }
         }
 

@@ -9,13 +9,13 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// transaction, so every call completes at once; what it saves is what the session changed since it
 /// was loaded.
 /// </summary>
-internal sealed class SqliteSyncTransaction(SqliteSyncStore store, string syncId) : ISyncTransaction
+internal sealed class SqliteSyncTransaction(SqliteSessionRows sessions, SqliteLogAppender logs, string syncId) : ISyncTransaction
 {
     private readonly SessionChanges _changes = new();
 
     public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken)
     {
-        var session = store.FindSession(syncId);
+        var session = sessions.Find(syncId);
         _changes.Loaded(session);
         return ValueTask.FromResult(session);
     }
@@ -25,40 +25,40 @@ internal sealed class SqliteSyncTransaction(SqliteSyncStore store, string syncId
         var change = _changes.Save(session, staged);
         if (change.InsertSession)
         {
-            store.AddSession(session);
+            sessions.Add(session);
         }
         else
         {
-            store.UpdateSession(session);
+            sessions.Update(session);
         }
 
         if (change.DeleteParts)
         {
-            store.DeleteParts(syncId);
+            sessions.DeleteParts(syncId);
         }
 
         foreach (var (part, records) in change.AddParts)
         {
-            store.AddPart(syncId, part, records);
+            sessions.AddPart(syncId, part, records);
         }
 
         if (change.DropStaged)
         {
-            store.DropStagedRecords(syncId);
+            sessions.DropStagedRecords(syncId);
         }
 
         return ValueTask.CompletedTask;
     }
 
     public ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(store.CountOpenSessions(deviceId));
+        ValueTask.FromResult(sessions.CountOpen(deviceId));
 
     public ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(store.LoadStagedParts(syncId));
+        ValueTask.FromResult(sessions.LoadStagedParts(syncId));
 
     public ValueTask<LogAppendResult> AppendToLogsAsync(
         SyncSession session,
         IReadOnlyList<PreparedRecord> records,
         CancellationToken cancellationToken) =>
-        ValueTask.FromResult(store.AppendToLogs(session, records));
+        ValueTask.FromResult(logs.Append(session, records));
 }

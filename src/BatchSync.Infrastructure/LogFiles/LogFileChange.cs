@@ -4,12 +4,12 @@ using BatchSync.Infrastructure.Persistence;
 namespace BatchSync.Infrastructure.LogFiles;
 
 /// <summary>
-/// One dated log file that a committed completion changed. With <see cref="AppendLines"/>, the new
-/// records all come after what the file holds and are appended; without, the file is rewritten from
-/// the log table, rows up to <see cref="UpToRowId"/>. <see cref="OutboxId"/> is the row that remembers
-/// the file is owed, deleted once it is written.
+/// One dated log file that a committed completion changed, and the signal of its write. With
+/// <see cref="AppendLines"/>, the new records all come after what the file holds and are appended;
+/// without, the file is rewritten from the log table, rows up to <see cref="UpToRowId"/>.
+/// <see cref="OutboxId"/> is the row that remembers the file is owed, deleted once it is written.
 /// </summary>
-internal sealed class LogFileTask(
+internal sealed class LogFileChange(
     RecordType type,
     string deviceId,
     DateOnly date,
@@ -40,16 +40,4 @@ internal sealed class LogFileTask(
     public void MarkWritten() => _written.TrySetResult();
 
     public void MarkFailed(Exception error) => _written.TrySetException(StorageFaults.Translate(error));
-
-    public static Task WhenWritten(IEnumerable<LogFileTask> tasks) => Task.WhenAll(tasks.Select(t => t.Written));
-}
-
-internal static class LogTables
-{
-    public static string Of(RecordType type) => type switch
-    {
-        RecordType.Location => "location_logs",
-        RecordType.Driving => "driving_logs",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
 }

@@ -1,0 +1,30 @@
+using BatchSync.Application.Sync;
+using Microsoft.Data.Sqlite;
+
+namespace BatchSync.Infrastructure.Persistence.Writing;
+
+/// <summary>
+/// What every item of the write queue is handed on the writer thread: the statements prepared on the
+/// writer's connection, and the session rows and log appends that run them. Lives as long as the writer.
+/// </summary>
+internal sealed class WriteContext : IDisposable
+{
+    public WriteContext(SqliteConnection connection, LogCalendar calendar)
+    {
+        Statements = new SqliteStatements(connection);
+        Sessions = new SqliteSessionRows(Statements);
+        Logs = new SqliteLogAppender(connection, Statements, calendar);
+    }
+
+    public SqliteStatements Statements { get; }
+
+    public SqliteSessionRows Sessions { get; }
+
+    public SqliteLogAppender Logs { get; }
+
+    public void Dispose()
+    {
+        Statements.Dispose();
+        Logs.Dispose();
+    }
+}
