@@ -10,9 +10,6 @@ using Mediator;
 
 namespace BatchSync.Api.Endpoints;
 
-/// <summary>The success envelope of the admin API: what was asked for under <c>data</c>.</summary>
-public sealed record AdminResponse<T>(string Status, T Data, string RequestId);
-
 /// <summary>Contract section 6: sessions, records, daily counts and the audit, for admin tokens only.</summary>
 internal static class AdminEndpoints
 {
