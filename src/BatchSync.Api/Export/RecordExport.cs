@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using BatchSync.Application.Admin;
+using BatchSync.Domain.Sync;
 
 namespace BatchSync.Api.Export;
 
@@ -14,10 +15,9 @@ internal static class RecordExport
 {
     public static readonly string[] Formats = ["json", "csv", "geojson", "gpx"];
 
-    private static readonly string[] LocationColumns =
-        ["latitude", "longitude", "accuracy", "altitude", "speed", "bearing", "battery_level", "network_type", "provider"];
-
-    private static readonly string[] DrivingColumns = ["event_type", "latitude", "longitude", "accuracy", "speed", "bearing"];
+    // What GPX has a place for: a track point's elevation, a waypoint's name.
+    private static readonly string Altitude = RecordSchema.Field("altitude").Path;
+    private static readonly string EventType = RecordSchema.Field("event_type").Path;
 
     public static string ContentType(string format) => format switch
     {
@@ -33,12 +33,13 @@ internal static class RecordExport
         switch (format)
         {
             case "csv":
-                var columns = type == "location" ? LocationColumns : DrivingColumns;
-                await text.WriteLineAsync("timestamp,time,log_date,sync_id,user_name," + string.Join(',', columns));
+                // The type's fields, by column name, in the schema's order.
+                var fields = RecordSchema.Of(Type(type));
+                await text.WriteLineAsync("timestamp,time,log_date,sync_id,user_name," + string.Join(',', fields.Select(f => f.Column)));
                 await foreach (var r in records.WithCancellation(cancellationToken))
                 {
                     var cells = new List<string> { Num(r.Timestamp), Time(r.Timestamp), r.LogDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Csv(r.SyncId), Csv(r.UserName) };
-                    cells.AddRange(columns.Select(c => Csv(Field(r.Record, c))));
+                    cells.AddRange(fields.Select(f => Csv(Field(r.Record, f.Path))));
                     await text.WriteLineAsync(string.Join(',', cells));
                 }
 
@@ -65,14 +66,15 @@ internal static class RecordExport
     }
 
     /// <summary>Location records as one track; driving events (with a position) as waypoints named by event.</summary>
-    private static async Task WriteGpxAsync(StreamWriter text, string type, IAsyncEnumerable<RecordDto> records, CancellationToken cancellationToken)
+    private static async Task WriteGpxAsync(StreamWriter text, string typeName, IAsyncEnumerable<RecordDto> records, CancellationToken cancellationToken)
     {
+        var track = Type(typeName) == RecordType.Location;
         await using var xml = XmlWriter.Create(text, new XmlWriterSettings { Async = true, Indent = false, Encoding = new UTF8Encoding(false) });
         await xml.WriteStartDocumentAsync();
         xml.WriteStartElement("gpx", "http://www.topografix.com/GPX/1/1");
         xml.WriteAttributeString("version", "1.1");
         xml.WriteAttributeString("creator", "BatchSync");
-        if (type == "location")
+        if (track)
         {
             xml.WriteStartElement("trk");
             xml.WriteStartElement("trkseg");
@@ -86,18 +88,18 @@ internal static class RecordExport
                 continue;
             }
 
-            xml.WriteStartElement(type == "location" ? "trkpt" : "wpt");
+            xml.WriteStartElement(track ? "trkpt" : "wpt");
             xml.WriteAttributeString("lat", Num(lat.Value));
             xml.WriteAttributeString("lon", Num(lon.Value));
-            if (type == "location" && Field(r.Record, "altitude") is { Length: > 0 } altitude)
+            if (track && Field(r.Record, Altitude) is { Length: > 0 } altitude)
             {
                 xml.WriteElementString("ele", altitude);
             }
 
             xml.WriteElementString("time", Time(r.Timestamp));
-            if (type == "driving")
+            if (!track)
             {
-                xml.WriteElementString("name", Field(r.Record, "event_type"));
+                xml.WriteElementString("name", Field(r.Record, EventType));
             }
 
             await xml.WriteEndElementAsync();
@@ -115,22 +117,25 @@ internal static class RecordExport
     private static double? Number(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
-    /// <summary>A field as text; for driving records, latitude/longitude/accuracy come from <c>location</c>.</summary>
-    private static string Field(JsonElement record, string name)
+    /// <summary>A field as text, by its path (<c>location.latitude</c> is inside <c>location</c>); empty when it has no value.</summary>
+    private static string Field(JsonElement record, string path)
     {
-        var source = record;
-        if (name is "latitude" or "longitude" or "accuracy" &&
-            !record.TryGetProperty(name, out _) &&
-            record.TryGetProperty("location", out var location) && location.ValueKind == JsonValueKind.Object)
+        var value = record;
+        foreach (var name in path.Split('.'))
         {
-            source = location;
+            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(name, out value))
+            {
+                return "";
+            }
         }
 
-        return !source.TryGetProperty(name, out var value) ? ""
-            : value.ValueKind == JsonValueKind.String ? value.GetString() ?? ""
+        return value.ValueKind == JsonValueKind.String ? value.GetString() ?? ""
             : value.ValueKind is JsonValueKind.Null or JsonValueKind.Object or JsonValueKind.Array ? ""
             : value.GetRawText();
     }
+
+    private static RecordType Type(string name) =>
+        RecordTypes.TryParse(name, out var type) ? type : throw new ArgumentException($"Not a record type: {name}.", nameof(name));
 
     private static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") < 0 && !value.StartsWith('=') && !value.StartsWith('+') && !value.StartsWith('-') && !value.StartsWith('@')

@@ -2,6 +2,7 @@ using BatchSync.Application.Abstractions;
 using BatchSync.Application.Behaviors;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Logs;
+using BatchSync.Domain.Sync;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ internal sealed class DailyCountsQueryValidator : AbstractValidator<DailyCountsQ
 {
     public DailyCountsQueryValidator()
     {
-        RuleFor(q => q.Type).Must(t => t is null or "location" or "driving").WithMessage("must be location or driving").OverridePropertyName("type");
+        RuleFor(q => q.Type).Must(t => t is null || RecordTypes.TryParse(t, out _)).WithMessage("must be " + RecordTypes.Names).OverridePropertyName("type");
         RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("must not be after to").OverridePropertyName("from");
     }
 }
@@ -28,18 +29,20 @@ internal sealed class DailyCountsQueryHandler(IBatchSyncDbContext db) : IQueryHa
     public async ValueTask<Result<IReadOnlyList<DailyCountDto>>> Handle(DailyCountsQuery query, CancellationToken cancellationToken)
     {
         var counts = new List<DailyCountDto>();
-        if (query.Type is null or "location")
+        if (Wanted(query, RecordType.Location))
         {
-            counts.AddRange(await Count(db.LocationLogs, "location", query, cancellationToken));
+            counts.AddRange(await Count(db.LocationLogs, RecordType.Location.WireName(), query, cancellationToken));
         }
 
-        if (query.Type is null or "driving")
+        if (Wanted(query, RecordType.Driving))
         {
-            counts.AddRange(await Count(db.DrivingLogs, "driving", query, cancellationToken));
+            counts.AddRange(await Count(db.DrivingLogs, RecordType.Driving.WireName(), query, cancellationToken));
         }
 
         return counts.OrderBy(c => c.Date).ThenBy(c => c.Type, StringComparer.Ordinal).ToList();
     }
+
+    private static bool Wanted(DailyCountsQuery query, RecordType type) => query.Type is null || query.Type == type.WireName();
 
     private static async Task<List<DailyCountDto>> Count<T>(IQueryable<T> table, string type, DailyCountsQuery query, CancellationToken cancellationToken)
         where T : LogEntry

@@ -3,6 +3,7 @@ using BatchSync.Application.Abstractions;
 using BatchSync.Application.Behaviors;
 using BatchSync.Domain.Common;
 using BatchSync.Domain.Logs;
+using BatchSync.Domain.Sync;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ internal sealed class DeviceRecordsQueryValidator : AbstractValidator<DeviceReco
 {
     public DeviceRecordsQueryValidator()
     {
-        RuleFor(q => q.Type).Must(t => t is "location" or "driving").WithMessage("must be location or driving").OverridePropertyName("type");
+        RuleFor(q => q.Type).Must(t => RecordTypes.TryParse(t, out _)).WithMessage("must be " + RecordTypes.Names).OverridePropertyName("type");
         RuleFor(q => q.Limit).InclusiveBetween(1, 5000).WithMessage("must be between 1 and 5000").OverridePropertyName("limit");
         RuleFor(q => q.After).Must(a => RecordCursor.TryDecode(a, out _, out _)).WithMessage("is not a cursor this server gave").OverridePropertyName("after");
         RuleFor(q => q).Must(q => q.From is null || q.To is null || q.From <= q.To).WithMessage("must not be after to").OverridePropertyName("from");
@@ -41,7 +42,7 @@ internal sealed class DeviceRecordsQueryHandler(IBatchSyncDbContext db) : IQuery
     public async ValueTask<Result<RecordPage>> Handle(DeviceRecordsQuery query, CancellationToken cancellationToken)
     {
         RecordCursor.TryDecode(query.After, out var afterTimestamp, out var afterId);
-        var rows = query.Type == "location"
+        var rows = RecordTypes.TryParse(query.Type, out var type) && type == RecordType.Location
             ? await Page(db.LocationLogs, query, afterTimestamp, afterId, cancellationToken)
             : await Page(db.DrivingLogs, query, afterTimestamp, afterId, cancellationToken);
         var more = rows.Count > query.Limit;

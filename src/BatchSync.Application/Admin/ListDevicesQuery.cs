@@ -1,6 +1,7 @@
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Behaviors;
 using BatchSync.Domain.Common;
+using BatchSync.Domain.Sync;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -58,7 +59,11 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
             var position = await db.LocationLogs.AsNoTracking()
                 .Where(r => r.DeviceId == id)
                 .OrderByDescending(r => r.Timestamp).ThenByDescending(r => r.Id)
-                .Select(r => new PositionDto(r.Timestamp, r.Latitude, r.Longitude, r.Accuracy))
+                .Select(r => new PositionDto(
+                    r.Timestamp,
+                    EF.Property<double>(r, "latitude"),
+                    EF.Property<double>(r, "longitude"),
+                    EF.Property<double?>(r, "accuracy")))
                 .FirstOrDefaultAsync(cancellationToken);
             var sync = await db.SyncSessions.AsNoTracking()
                 .Where(s => s.DeviceId == id)
@@ -67,8 +72,8 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
                 .FirstOrDefaultAsync(cancellationToken);
             var counts = new Dictionary<string, int>
             {
-                ["location"] = await db.LocationLogs.CountAsync(r => r.DeviceId == id, cancellationToken),
-                ["driving"] = await db.DrivingLogs.CountAsync(r => r.DeviceId == id, cancellationToken),
+                [RecordType.Location.WireName()] = await db.LocationLogs.CountAsync(r => r.DeviceId == id, cancellationToken),
+                [RecordType.Driving.WireName()] = await db.DrivingLogs.CountAsync(r => r.DeviceId == id, cancellationToken),
             };
             devices.Add(new DeviceDto(
                 id,

@@ -3,7 +3,8 @@ namespace BatchSync.Domain.Logs;
 /// <summary>
 /// A row of a dated log table: one stored record with where it came from. <see cref="Data"/> is the
 /// record's canonical JSON, the line of its dated log file; <see cref="ContentHash"/> with device and
-/// timestamp identifies it, so a record sent again is stored once.
+/// timestamp identifies it, so a record sent again is stored once. The columns of the record's known
+/// fields are mapped from <see cref="Sync.RecordSchema"/>, by name.
 /// </summary>
 public abstract class LogEntry
 {
@@ -21,37 +22,11 @@ public abstract class LogEntry
 
     public long ContentHash { get; set; }
 
-    public double? Speed { get; set; }
-
-    public double? Bearing { get; set; }
-
     public required string Data { get; set; }
 }
 
-public sealed class LocationLogEntry : LogEntry
-{
-    public double Latitude { get; set; }
+/// <summary>A row of <c>location_logs</c>; its typed columns are those of <see cref="Sync.RecordSchema"/>'s fields.</summary>
+public sealed class LocationLogEntry : LogEntry;
 
-    public double Longitude { get; set; }
-
-    public double? Accuracy { get; set; }
-
-    public double? Altitude { get; set; }
-
-    public double? BatteryLevel { get; set; }
-
-    public string? NetworkType { get; set; }
-
-    public string? Provider { get; set; }
-}
-
-public sealed class DrivingLogEntry : LogEntry
-{
-    public required string EventType { get; set; }
-
-    public double? Latitude { get; set; }
-
-    public double? Longitude { get; set; }
-
-    public double? Accuracy { get; set; }
-}
+/// <summary>A row of <c>driving_logs</c>; its typed columns are those of <see cref="Sync.RecordSchema"/>'s fields.</summary>
+public sealed class DrivingLogEntry : LogEntry;

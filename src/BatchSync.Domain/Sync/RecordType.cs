@@ -8,6 +8,9 @@ public enum RecordType
 
 public static class RecordTypes
 {
+    /// <summary>The wire names, for a message: <c>location or driving</c>.</summary>
+    public static readonly string Names = string.Join(" or ", Enum.GetValues<RecordType>().Select(t => t.WireName()));
+
     /// <summary>The wire name of a record type, also the folder name of its dated log files.</summary>
     public static string WireName(this RecordType type) => type switch
     {

@@ -1,36 +1,24 @@
 namespace BatchSync.Domain.Sync;
 
-/// <summary>One recorded fact from a phone. <see cref="Timestamp"/> is Unix epoch milliseconds.</summary>
-public abstract record SyncRecord(long Timestamp)
+/// <summary>
+/// One recorded fact from a phone, a GPS fix or a driving event. <see cref="Timestamp"/> is Unix epoch
+/// milliseconds; <see cref="Values"/> holds the known fields by <see cref="RecordField.Index"/>, those
+/// of other types empty.
+/// </summary>
+public sealed class SyncRecord(RecordType type, long timestamp, FieldValue[] values) : IEquatable<SyncRecord>
 {
-    public abstract RecordType Type { get; }
-}
+    public RecordType Type { get; } = type;
 
-/// <summary>A GPS fix.</summary>
-public sealed record LocationRecord(
-    long Timestamp,
-    double Latitude,
-    double Longitude,
-    double? Accuracy = null,
-    double? Altitude = null,
-    double? Speed = null,
-    double? Bearing = null,
-    double? BatteryLevel = null,
-    string? NetworkType = null,
-    string? Provider = null) : SyncRecord(Timestamp)
-{
-    public override RecordType Type => RecordType.Location;
-}
+    public long Timestamp { get; } = timestamp;
 
-/// <summary>A driving event (start, stop, harsh braking...), optionally where it happened.</summary>
-public sealed record DrivingRecord(
-    long Timestamp,
-    string EventType,
-    double? Latitude = null,
-    double? Longitude = null,
-    double? Accuracy = null,
-    double? Speed = null,
-    double? Bearing = null) : SyncRecord(Timestamp)
-{
-    public override RecordType Type => RecordType.Driving;
+    private readonly FieldValue[] _values = values;
+
+    public FieldValue this[RecordField field] => _values[field.Index];
+
+    public bool Equals(SyncRecord? other) =>
+        other is not null && other.Type == Type && other.Timestamp == Timestamp && other._values.AsSpan().SequenceEqual(_values);
+
+    public override bool Equals(object? obj) => Equals(obj as SyncRecord);
+
+    public override int GetHashCode() => HashCode.Combine(Type, Timestamp);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using BatchSync.Application.Common;
 using BatchSync.Application.Sync.UploadBatchPart;
+using BatchSync.Domain.Sync;
 
 namespace BatchSync.UnitTests.Application;
 
@@ -39,7 +40,7 @@ public class BatchPartReaderTests
         var record = ReadOne("""{"type":"location","timestamp":1,"latitude":15.0,"longitude":1e2}""");
 
         Assert.Equal("""{"type":"location","timestamp":1,"latitude":15.0,"longitude":1e2}""", Encoding.UTF8.GetString(record.Json));
-        Assert.Equal(100, record.Longitude);
+        Assert.Equal(100, record[RecordSchema.Field("longitude")].Number);
     }
 
     [Fact]

@@ -1,59 +1,50 @@
+using BatchSync.Domain.Sync;
+
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
-/// <summary>The known fields of a record as they came, unchecked; <see cref="Present"/> tells present (not null) from absent or null.</summary>
-[Flags]
-public enum RecordFields
+/// <summary>How a known field came: not at all (absent or JSON null), with a value, or with a value of the wrong JSON type.</summary>
+public enum Arrival : byte
 {
-    None = 0,
-    Type = 1 << 0,
-    Timestamp = 1 << 1,
-    Latitude = 1 << 2,
-    Longitude = 1 << 3,
-    EventType = 1 << 4,
-    LocationLatitude = 1 << 5,
-    LocationLongitude = 1 << 6,
+    Absent,
+    Came,
+
+    /// <summary>Of the wrong JSON type: the reader has reported it, the validator leaves it alone.</summary>
+    WrongType,
 }
 
 /// <summary>
-/// One record of a part as read from the body: known fields typed (null when absent, null or of the
-/// wrong JSON type), and the whole record in canonical JSON, unknown fields included.
+/// One record of a part as read from the body, its rules not yet checked: the known fields typed, by
+/// <see cref="RecordField.Index"/>, with how each came, and the whole record in canonical JSON,
+/// unknown fields included.
 /// </summary>
-public sealed class IncomingRecord
+public sealed class IncomingRecord(
+    RecordType? type,
+    Arrival typeArrival,
+    long timestamp,
+    Arrival timestampArrival,
+    FieldValue[] values,
+    Arrival[] arrivals,
+    byte[] json)
 {
-    public RecordFields Present { get; set; }
+    /// <summary>The record's type; null when it did not come as one the server knows.</summary>
+    public RecordType? Type { get; } = type;
 
-    public string? Type { get; set; }
+    public Arrival TypeArrival { get; } = typeArrival;
 
-    public long? Timestamp { get; set; }
+    public long Timestamp { get; } = timestamp;
 
-    public double? Latitude { get; set; }
+    public Arrival TimestampArrival { get; } = timestampArrival;
 
-    public double? Longitude { get; set; }
+    /// <summary>Canonical JSON: <c>type</c> and <c>timestamp</c> first, then the known fields, then every other property by name.</summary>
+    public byte[] Json { get; } = json;
 
-    public double? Accuracy { get; set; }
+    public FieldValue this[RecordField field] => values[field.Index];
 
-    public double? Altitude { get; set; }
+    public Arrival ArrivalOf(RecordField field) => arrivals[field.Index];
 
-    public double? Speed { get; set; }
-
-    public double? Bearing { get; set; }
-
-    public double? BatteryLevel { get; set; }
-
-    public string? NetworkType { get; set; }
-
-    public string? Provider { get; set; }
-
-    public string? EventType { get; set; }
-
-    public double? LocationLatitude { get; set; }
-
-    public double? LocationLongitude { get; set; }
-
-    public double? LocationAccuracy { get; set; }
-
-    /// <summary>Canonical JSON: <c>type</c> and <c>timestamp</c> first, then every other property by name.</summary>
-    public byte[] Json { get; set; } = [];
-
-    public bool Has(RecordFields field) => (Present & field) == field;
+    /// <summary>The record as the domain knows it; only for a record that passed validation.</summary>
+    public SyncRecord ToRecord() =>
+        Type is { } known && TypeArrival == Arrival.Came && TimestampArrival == Arrival.Came
+            ? new SyncRecord(known, Timestamp, values)
+            : throw new InvalidOperationException("A record is used before it was validated.");
 }

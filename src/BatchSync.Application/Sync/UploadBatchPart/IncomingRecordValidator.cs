@@ -1,16 +1,21 @@
 using BatchSync.Application.Common;
+using BatchSync.Domain.Sync;
 using FluentValidation;
 using FluentValidation.Results;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
 /// <summary>
-/// Contract section 3's rules for one record, reported as <c>records[3].latitude</c>. A part carries up
-/// to hundreds of records, so the rules are one plain function rather than a rule chain per field:
-/// the same messages at a tenth of the cost.
+/// Contract section 3's rules for one record, reported as <c>records[3].latitude</c>: the type, the
+/// timestamp's range, the record's size, and each field's rule from <see cref="RecordSchema"/>. A field
+/// of the wrong JSON type was reported by the reader and is left alone here. A part carries up to
+/// hundreds of records, so the rules are one plain function rather than a rule chain per field.
 /// </summary>
 internal sealed class IncomingRecordValidator : AbstractValidator<IncomingRecord>
 {
+    private static readonly string TypeMessage =
+        "must be " + string.Join(" or ", Enum.GetValues<RecordType>().Select(t => $"'{t.WireName()}'"));
+
     public IncomingRecordValidator(LimitsOptions limits, TimeProvider time)
     {
         var floor = new DateTimeOffset(limits.MinTimestamp).ToUnixTimeMilliseconds();
@@ -20,118 +25,44 @@ internal sealed class IncomingRecordValidator : AbstractValidator<IncomingRecord
 
         RuleFor(r => r).Custom((r, context) =>
         {
-            var fail = new Failures(context);
-            // A field that came with the wrong JSON type holds null, and the reader has reported it.
-            if (!r.Has(RecordFields.Type))
+            void Fail(string field, string message) =>
+                context.AddFailure(new ValidationFailure(context.PropertyPath + "." + field, message));
+
+            if (r.TypeArrival == Arrival.Absent)
             {
-                fail.Add("type", "is required");
+                Fail("type", "is required");
             }
-            else if (r.Type is { } type && type is not ("location" or "driving"))
+            else if (r.TypeArrival == Arrival.Came && r.Type is null)
             {
-                fail.Add("type", "must be 'location' or 'driving'");
+                Fail("type", TypeMessage);
             }
 
-            if (r.Timestamp is not { } ts)
+            if (r.TimestampArrival == Arrival.Absent)
             {
-                fail.Required(r, RecordFields.Timestamp, "timestamp");
+                Fail("timestamp", "is required");
             }
-            else if (ts < floor)
+            else if (r.TimestampArrival == Arrival.Came && r.Timestamp < floor)
             {
-                fail.Add("timestamp", floorMessage);
+                Fail("timestamp", floorMessage);
             }
-            else if (ts > time.GetUtcNow().ToUnixTimeMilliseconds() + skew)
+            else if (r.TimestampArrival == Arrival.Came && r.Timestamp > time.GetUtcNow().ToUnixTimeMilliseconds() + skew)
             {
-                fail.Add("timestamp", "must not be in the future (Unix epoch milliseconds)");
+                Fail("timestamp", "must not be in the future (Unix epoch milliseconds)");
             }
 
             if (r.Json.Length > limits.MaxRecordBytes)
             {
-                fail.Add("record", sizeMessage);
+                Fail("record", sizeMessage);
             }
 
-            if (r.Type == "location")
+            // A record of no known type is still held to the rules every type shares.
+            foreach (var field in r.Type is { } type ? RecordSchema.Of(type) : RecordSchema.Common)
             {
-                fail.Coordinate(r.Latitude, r.Has(RecordFields.Latitude), "latitude", 90, required: true);
-                fail.Coordinate(r.Longitude, r.Has(RecordFields.Longitude), "longitude", 180, required: true);
-                fail.AtLeastZero(r.Accuracy, "accuracy");
-                fail.Between(r.BatteryLevel, 0, 100, "battery_level");
-                fail.ShortText(r.NetworkType, "network_type");
-                fail.ShortText(r.Provider, "provider");
-            }
-            else if (r.Type == "driving")
-            {
-                if (r.EventType is null)
+                if (r.ArrivalOf(field) != Arrival.WrongType && field.Check(r[field]) is { } problem)
                 {
-                    fail.Required(r, RecordFields.EventType, "event_type");
+                    Fail(field.Path, problem);
                 }
-                else if (string.IsNullOrWhiteSpace(r.EventType))
-                {
-                    fail.Add("event_type", "is required");
-                }
-
-                fail.ShortText(r.EventType, "event_type");
-                fail.Coordinate(r.LocationLatitude, r.Has(RecordFields.LocationLatitude), "location.latitude", 90, required: false);
-                fail.Coordinate(r.LocationLongitude, r.Has(RecordFields.LocationLongitude), "location.longitude", 180, required: false);
-                fail.AtLeastZero(r.LocationAccuracy, "location.accuracy");
             }
-
-            fail.AtLeastZero(r.Speed, "speed");
-            fail.Between(r.Bearing, 0, 360, "bearing");
         });
-    }
-
-    /// <summary>Adds failures under the record's path (<c>records[i].</c> comes from the parent rule).</summary>
-    private readonly struct Failures(ValidationContext<IncomingRecord> context)
-    {
-        public void Add(string field, string message) =>
-            context.AddFailure(new ValidationFailure(context.PropertyPath + "." + field, message));
-
-        /// <summary>For a field without a value: "is required" when it did not come (absent or JSON null).</summary>
-        public void Required(IncomingRecord record, RecordFields field, string name)
-        {
-            if (!record.Has(field))
-            {
-                Add(name, "is required");
-            }
-        }
-
-        public void Coordinate(double? value, bool came, string field, double bound, bool required)
-        {
-            if (value is null)
-            {
-                if (required && !came)
-                {
-                    Add(field, "is required");
-                }
-            }
-            else if (value < -bound || value > bound)
-            {
-                Add(field, $"must be between {-bound} and {bound}");
-            }
-        }
-
-        public void AtLeastZero(double? value, string field)
-        {
-            if (value < 0)
-            {
-                Add(field, "must be at least 0");
-            }
-        }
-
-        public void Between(double? value, double min, double max, string field)
-        {
-            if (value < min || value > max)
-            {
-                Add(field, $"must be between {min} and {max}");
-            }
-        }
-
-        public void ShortText(string? value, string field)
-        {
-            if (value is { Length: > 64 })
-            {
-                Add(field, "must be at most 64 characters");
-            }
-        }
     }
 }

@@ -26,7 +26,7 @@ internal static class PartPreparer
             var identity = RecordIdentity.Json(record.Json);
             partHash.AppendData(identity);
             partHash.AppendData("\n"u8);
-            var typed = ToDomain(record);
+            var typed = record.ToRecord();
             records.Add(new PreparedRecord(
                 typed,
                 record.Json,
@@ -39,28 +39,4 @@ internal static class PartPreparer
         records.Sort(PreparedRecord.LogOrder);
         return (records, "sha256:" + Convert.ToHexStringLower(partHash.GetHashAndReset()));
     }
-
-    private static SyncRecord ToDomain(IncomingRecord r) => r.Type switch
-    {
-        "location" => new LocationRecord(
-            r.Timestamp!.Value,
-            r.Latitude!.Value,
-            r.Longitude!.Value,
-            r.Accuracy,
-            r.Altitude,
-            r.Speed,
-            r.Bearing,
-            r.BatteryLevel,
-            r.NetworkType,
-            r.Provider),
-        "driving" => new DrivingRecord(
-            r.Timestamp!.Value,
-            r.EventType!,
-            r.LocationLatitude,
-            r.LocationLongitude,
-            r.LocationAccuracy,
-            r.Speed,
-            r.Bearing),
-        _ => throw new InvalidOperationException($"Record type '{r.Type}' passed validation."),
-    };
 }

@@ -1,66 +1,65 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
+using BatchSync.Domain.Sync;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
 /// <summary>
-/// The fields the server knows, in the order a canonical record lists them; unknown fields follow,
-/// ordered by name.
+/// Reads one record against <see cref="RecordSchema"/>, noting fields of the wrong JSON type under
+/// <c>records[i].field</c>; the rules on values are the validator's.
 /// </summary>
-internal enum KnownField
-{
-    Type,
-    Timestamp,
-    EventType,
-    Latitude,
-    Longitude,
-    Accuracy,
-    Altitude,
-    Speed,
-    Bearing,
-    BatteryLevel,
-    NetworkType,
-    Provider,
-    Location,
-    Count,
-}
-
-/// <summary>Reads one record, noting wrong types under <c>records[i].field</c>.</summary>
 internal readonly struct RecordReader(int index, Dictionary<string, string[]> errors)
 {
+    private const int TypeName = 0;
+    private const int TimestampName = 1;
+
+    // The top-level names the schema knows, in canonical order, with the field each one is (null for
+    // type, timestamp and the objects that hold fields).
+    private static readonly string[] NameTexts = [.. RecordSchema.CanonicalNames];
+    private static readonly byte[][] Names = [.. NameTexts.Select(Encoding.UTF8.GetBytes)];
+    private static readonly RecordField?[] TopLevel =
+        [.. RecordSchema.CanonicalNames.Select(name => RecordSchema.Fields.FirstOrDefault(f => f.Parent is null && f.Name == name))];
+
     public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
-        var record = new IncomingRecord();
+        var values = new FieldValue[RecordSchema.Fields.Count];
+        var arrivals = new Arrival[RecordSchema.Fields.Count];
         if (element.ValueKind != JsonValueKind.Object)
         {
             errors[$"records[{index}]"] = ["must be an object"];
-            return record;
+            return new IncomingRecord(null, Arrival.WrongType, 0, Arrival.WrongType, values, arrivals, []);
         }
 
-        var known = new JsonProperty?[(int)KnownField.Count];
+        var known = new JsonProperty?[Names.Length];
         List<JsonProperty>? unknown = null;
         foreach (var property in element.EnumerateObject())
         {
-            var field = Classify(JsonMarshal.GetRawUtf8PropertyName(property));
-            if (field == KnownField.Count)
+            var name = Classify(JsonMarshal.GetRawUtf8PropertyName(property));
+            if (name < 0)
             {
                 (unknown ??= []).Add(property);
             }
-            else if (known[(int)field] is not null)
+            else if (known[name] is not null)
             {
                 Fail(property.Name, "appears more than once");
             }
             else
             {
-                known[(int)field] = property;
-                ReadKnown(record, field, property.Value);
+                known[name] = property;
+                if (TopLevel[name] is { } field)
+                {
+                    arrivals[field.Index] = Read(property.Value, field, out values[field.Index]);
+                }
             }
         }
 
-        if (record.Type == "driving" && known[(int)KnownField.Location] is { } location)
+        var (type, typeArrival) = ReadType(known[TypeName]);
+        var (timestamp, timestampArrival) = ReadTimestamp(known[TimestampName]);
+        if (type is { } recordType)
         {
-            ReadLocation(record, location.Value);
+            ReadNested(recordType, known, values, arrivals);
         }
 
         JsonProperty[]? extra = null;
@@ -80,166 +79,119 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         writer.Reset(buffer);
         CanonicalJson.WriteRecord(writer, known, extra);
         writer.Flush();
-        record.Json = buffer.WrittenSpan.ToArray();
-        return record;
+        return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, arrivals, buffer.WrittenSpan.ToArray());
     }
 
-    private static KnownField Classify(ReadOnlySpan<byte> name) => name.Length switch
+    private static int Classify(ReadOnlySpan<byte> name)
     {
-        4 when name.SequenceEqual("type"u8) => KnownField.Type,
-        5 when name.SequenceEqual("speed"u8) => KnownField.Speed,
-        7 when name.SequenceEqual("bearing"u8) => KnownField.Bearing,
-        8 when name.SequenceEqual("latitude"u8) => KnownField.Latitude,
-        8 when name.SequenceEqual("accuracy"u8) => KnownField.Accuracy,
-        8 when name.SequenceEqual("altitude"u8) => KnownField.Altitude,
-        8 when name.SequenceEqual("provider"u8) => KnownField.Provider,
-        8 when name.SequenceEqual("location"u8) => KnownField.Location,
-        9 when name.SequenceEqual("timestamp"u8) => KnownField.Timestamp,
-        9 when name.SequenceEqual("longitude"u8) => KnownField.Longitude,
-        10 when name.SequenceEqual("event_type"u8) => KnownField.EventType,
-        12 when name.SequenceEqual("network_type"u8) => KnownField.NetworkType,
-        13 when name.SequenceEqual("battery_level"u8) => KnownField.BatteryLevel,
-        _ => KnownField.Count,
-    };
-
-    private void ReadKnown(IncomingRecord record, KnownField field, JsonElement value)
-    {
-        switch (field)
+        for (var i = 0; i < Names.Length; i++)
         {
-            case KnownField.Type:
-                Mark(record, RecordFields.Type, value);
-                record.Type = value.ValueKind == JsonValueKind.String && value.ValueEquals("location"u8) ? "location"
-                    : value.ValueKind == JsonValueKind.String && value.ValueEquals("driving"u8) ? "driving"
-                    : String(value, "type");
-                break;
-            case KnownField.Timestamp:
-                Mark(record, RecordFields.Timestamp, value);
-                record.Timestamp = Integer(value, "timestamp");
-                break;
-            case KnownField.Latitude:
-                Mark(record, RecordFields.Latitude, value);
-                record.Latitude = Number(value, "latitude");
-                break;
-            case KnownField.Longitude:
-                Mark(record, RecordFields.Longitude, value);
-                record.Longitude = Number(value, "longitude");
-                break;
-            case KnownField.EventType:
-                Mark(record, RecordFields.EventType, value);
-                record.EventType = String(value, "event_type");
-                break;
-            case KnownField.Accuracy:
-                record.Accuracy = Number(value, "accuracy");
-                break;
-            case KnownField.Altitude:
-                record.Altitude = Number(value, "altitude");
-                break;
-            case KnownField.Speed:
-                record.Speed = Number(value, "speed");
-                break;
-            case KnownField.Bearing:
-                record.Bearing = Number(value, "bearing");
-                break;
-            case KnownField.BatteryLevel:
-                record.BatteryLevel = Number(value, "battery_level");
-                break;
-            case KnownField.NetworkType:
-                record.NetworkType = String(value, "network_type");
-                break;
-            case KnownField.Provider:
-                record.Provider = String(value, "provider");
-                break;
-            default:
-                break;
+            if (Names[i].Length == name.Length && name.SequenceEqual(Names[i]))
+            {
+                return i;
+            }
         }
+
+        return -1;
     }
 
-    private void ReadLocation(IncomingRecord record, JsonElement location)
+    private (RecordType? Type, Arrival Arrival) ReadType(JsonProperty? property)
     {
-        if (location.ValueKind == JsonValueKind.Null)
+        if (property is not { Value: var value } || value.ValueKind == JsonValueKind.Null)
         {
-            return;
+            return (null, Arrival.Absent);
         }
 
-        if (location.ValueKind != JsonValueKind.Object)
+        if (value.ValueKind != JsonValueKind.String)
         {
-            Fail("location", "must be an object");
-            return;
+            Fail("type", "must be a string");
+            return (null, Arrival.WrongType);
         }
 
-        if (location.TryGetProperty("latitude"u8, out var latitude))
+        foreach (var type in Enum.GetValues<RecordType>())
         {
-            Mark(record, RecordFields.LocationLatitude, latitude);
-            record.LocationLatitude = Number(latitude, "location.latitude");
+            if (value.ValueEquals(type.WireName()))
+            {
+                return (type, Arrival.Came);
+            }
         }
 
-        if (location.TryGetProperty("longitude"u8, out var longitude))
+        return (null, Arrival.Came);
+    }
+
+    private (long Timestamp, Arrival Arrival) ReadTimestamp(JsonProperty? property)
+    {
+        if (property is not { Value: var value } || value.ValueKind == JsonValueKind.Null)
         {
-            Mark(record, RecordFields.LocationLongitude, longitude);
-            record.LocationLongitude = Number(longitude, "location.longitude");
+            return (0, Arrival.Absent);
         }
 
-        if (location.TryGetProperty("accuracy"u8, out var accuracy))
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var timestamp))
         {
-            record.LocationAccuracy = Number(accuracy, "location.accuracy");
+            return (timestamp, Arrival.Came);
+        }
+
+        Fail("timestamp", "must be an integer (Unix epoch milliseconds)");
+        return (0, Arrival.WrongType);
+    }
+
+    /// <summary>The fields of the record's type that sit in an object (a driving event's <c>location</c>).</summary>
+    private void ReadNested(RecordType type, JsonProperty?[] known, FieldValue[] values, Arrival[] arrivals)
+    {
+        string? parent = null;
+        JsonElement holder = default;
+        foreach (var field in RecordSchema.Of(type))
+        {
+            if (field.Parent is null)
+            {
+                continue;
+            }
+
+            if (field.Parent != parent)
+            {
+                parent = field.Parent;
+                holder = known[Array.IndexOf(NameTexts, parent)]?.Value ?? default;
+                if (holder.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
+                {
+                    Fail(parent, "must be an object");
+                }
+            }
+
+            if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty(field.Name, out var value))
+            {
+                arrivals[field.Index] = Read(value, field, out values[field.Index]);
+            }
         }
     }
 
-    /// <summary>
-    /// Notes a field as present unless it is JSON null: null is absence ("is required"), while a value of
-    /// the wrong type is present, and already reported here.
-    /// </summary>
-    private static void Mark(IncomingRecord record, RecordFields field, JsonElement value)
+    private Arrival Read(JsonElement value, RecordField field, out FieldValue read)
     {
-        if (value.ValueKind != JsonValueKind.Null)
+        read = FieldValue.None;
+        if (value.ValueKind == JsonValueKind.Null)
         {
-            record.Present |= field;
-        }
-    }
-
-    private string? String(JsonElement value, string field)
-    {
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return value.GetString();
+            return Arrival.Absent;
         }
 
-        if (value.ValueKind != JsonValueKind.Null)
+        if (field.Kind == FieldKind.Text)
         {
-            Fail(field, "must be a string");
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                read = FieldValue.Of(value.GetString()!);
+                return Arrival.Came;
+            }
+
+            Fail(field.Path, "must be a string");
+            return Arrival.WrongType;
         }
 
-        return null;
-    }
-
-    private long? Integer(JsonElement value, string field)
-    {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
-        {
-            return number;
-        }
-
-        if (value.ValueKind != JsonValueKind.Null)
-        {
-            Fail(field, "must be an integer (Unix epoch milliseconds)");
-        }
-
-        return null;
-    }
-
-    private double? Number(JsonElement value, string field)
-    {
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
         {
-            return number;
+            read = FieldValue.Of(number);
+            return Arrival.Came;
         }
 
-        if (value.ValueKind != JsonValueKind.Null)
-        {
-            Fail(field, value.ValueKind == JsonValueKind.Number ? "must be a finite number" : "must be a number");
-        }
-
-        return null;
+        Fail(field.Path, value.ValueKind == JsonValueKind.Number ? "must be a finite number" : "must be a number");
+        return Arrival.WrongType;
     }
 
     private void Fail(string field, string message) => errors[$"records[{index}].{field}"] = [message];

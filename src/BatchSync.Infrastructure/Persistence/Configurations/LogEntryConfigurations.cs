@@ -1,4 +1,6 @@
 using BatchSync.Domain.Logs;
+using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.LogFiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,11 +8,14 @@ namespace BatchSync.Infrastructure.Persistence.Configurations;
 
 internal static class LogEntryColumns
 {
-    /// <summary>The columns every log table shares; the unique key is the record's identity.</summary>
-    public static void Configure<T>(EntityTypeBuilder<T> builder, string table)
+    /// <summary>
+    /// The columns every log table shares, and one per known field of the type (a property by the
+    /// column's name, read in queries with <c>EF.Property</c>); the unique key is the record's identity.
+    /// </summary>
+    public static void Configure<T>(EntityTypeBuilder<T> builder, RecordType type)
         where T : LogEntry
     {
-        builder.ToTable(table);
+        builder.ToTable(LogTables.Of(type));
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Id).HasColumnName("id");
         builder.Property(e => e.DeviceId).HasColumnName("device_id").HasMaxLength(128);
@@ -19,38 +24,29 @@ internal static class LogEntryColumns
         builder.Property(e => e.LogDate).HasColumnName("log_date");
         builder.Property(e => e.Timestamp).HasColumnName("timestamp");
         builder.Property(e => e.ContentHash).HasColumnName("content_hash");
-        builder.Property(e => e.Speed).HasColumnName("speed");
-        builder.Property(e => e.Bearing).HasColumnName("bearing");
         builder.Property(e => e.Data).HasColumnName("data");
+        foreach (var field in RecordSchema.Of(type))
+        {
+            var clrType = field.Kind == FieldKind.Text ? typeof(string) : field.Required ? typeof(double) : typeof(double?);
+            var column = builder.Property(clrType, field.Column).HasColumnName(field.Column).IsRequired(field.Required);
+            if (field.MaxLength is { } length)
+            {
+                column.HasMaxLength(length);
+            }
+        }
+
         builder.HasIndex(e => new { e.DeviceId, e.Timestamp, e.ContentHash }).IsUnique();
     }
 }
 
 internal sealed class LocationLogEntryConfiguration : IEntityTypeConfiguration<LocationLogEntry>
 {
-    public void Configure(EntityTypeBuilder<LocationLogEntry> builder)
-    {
-        LogEntryColumns.Configure(builder, "location_logs");
-        builder.Property(e => e.Latitude).HasColumnName("latitude");
-        builder.Property(e => e.Longitude).HasColumnName("longitude");
-        builder.Property(e => e.Accuracy).HasColumnName("accuracy");
-        builder.Property(e => e.Altitude).HasColumnName("altitude");
-        builder.Property(e => e.BatteryLevel).HasColumnName("battery_level");
-        builder.Property(e => e.NetworkType).HasColumnName("network_type").HasMaxLength(64);
-        builder.Property(e => e.Provider).HasColumnName("provider").HasMaxLength(64);
-    }
+    public void Configure(EntityTypeBuilder<LocationLogEntry> builder) => LogEntryColumns.Configure(builder, RecordType.Location);
 }
 
 internal sealed class DrivingLogEntryConfiguration : IEntityTypeConfiguration<DrivingLogEntry>
 {
-    public void Configure(EntityTypeBuilder<DrivingLogEntry> builder)
-    {
-        LogEntryColumns.Configure(builder, "driving_logs");
-        builder.Property(e => e.EventType).HasColumnName("event_type").HasMaxLength(64);
-        builder.Property(e => e.Latitude).HasColumnName("latitude");
-        builder.Property(e => e.Longitude).HasColumnName("longitude");
-        builder.Property(e => e.Accuracy).HasColumnName("accuracy");
-    }
+    public void Configure(EntityTypeBuilder<DrivingLogEntry> builder) => LogEntryColumns.Configure(builder, RecordType.Driving);
 }
 
 internal sealed class LogFileOutboxConfiguration : IEntityTypeConfiguration<LogFileOutboxEntry>

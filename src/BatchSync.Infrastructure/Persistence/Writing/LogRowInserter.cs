@@ -1,6 +1,7 @@
 using System.Text;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.LogFiles;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -17,21 +18,13 @@ internal sealed class LogRowInserter : IDisposable
     private const string Conflict = " ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING";
 
     private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _location;
-    private readonly sqlite3_stmt _driving;
+    private readonly sqlite3_stmt[] _inserts;
     private readonly Dictionary<DateOnly, byte[]> _dates = [];
 
     public LogRowInserter(SqliteConnection connection)
     {
         _db = connection.Handle!;
-        _location = Prepare(
-            "INSERT INTO location_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, data, speed, bearing, " +
-            "latitude, longitude, accuracy, altitude, battery_level, network_type, provider) " +
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)" + Conflict);
-        _driving = Prepare(
-            "INSERT INTO driving_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, data, speed, bearing, " +
-            "event_type, latitude, longitude, accuracy) " +
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" + Conflict);
+        _inserts = [.. Enum.GetValues<RecordType>().Select(type => Prepare(InsertSql(type)))];
     }
 
     /// <summary>UTF-8 of the values every row of one sync shares.</summary>
@@ -44,7 +37,7 @@ internal sealed class LogRowInserter : IDisposable
     /// <summary>Inserts the row; false when the device's log already held the record.</summary>
     public bool Insert(Origin origin, PreparedRecord prepared)
     {
-        var stmt = prepared.Record.Type == RecordType.Location ? _location : _driving;
+        var stmt = _inserts[(int)prepared.Record.Type];
         Check(raw.sqlite3_bind_text(stmt, 1, origin.DeviceId));
         Check(raw.sqlite3_bind_text(stmt, 2, origin.UserName));
         Check(raw.sqlite3_bind_text(stmt, 3, origin.SyncId));
@@ -52,29 +45,13 @@ internal sealed class LogRowInserter : IDisposable
         Check(raw.sqlite3_bind_int64(stmt, 5, prepared.Record.Timestamp));
         Check(raw.sqlite3_bind_int64(stmt, 6, prepared.ContentHash));
         Check(raw.sqlite3_bind_text(stmt, 7, prepared.Json));
-        switch (prepared.Record)
+        var fields = RecordSchema.Of(prepared.Record.Type);
+        for (var i = 0; i < fields.Count; i++)
         {
-            case LocationRecord l:
-                Bind(stmt, 8, l.Speed);
-                Bind(stmt, 9, l.Bearing);
-                Check(raw.sqlite3_bind_double(stmt, 10, l.Latitude));
-                Check(raw.sqlite3_bind_double(stmt, 11, l.Longitude));
-                Bind(stmt, 12, l.Accuracy);
-                Bind(stmt, 13, l.Altitude);
-                Bind(stmt, 14, l.BatteryLevel);
-                Bind(stmt, 15, l.NetworkType);
-                Bind(stmt, 16, l.Provider);
-                break;
-            case DrivingRecord d:
-                Bind(stmt, 8, d.Speed);
-                Bind(stmt, 9, d.Bearing);
-                Check(raw.sqlite3_bind_text(stmt, 10, d.EventType));
-                Bind(stmt, 11, d.Latitude);
-                Bind(stmt, 12, d.Longitude);
-                Bind(stmt, 13, d.Accuracy);
-                break;
-            default:
-                throw new InvalidOperationException($"Unknown record kind {prepared.Record.GetType().Name}.");
+            var value = prepared.Record[fields[i]];
+            Check(!value.HasValue ? raw.sqlite3_bind_null(stmt, 8 + i)
+                : fields[i].Kind == FieldKind.Number ? raw.sqlite3_bind_double(stmt, 8 + i, value.Number)
+                : raw.sqlite3_bind_text(stmt, 8 + i, value.Text));
         }
 
         var rc = raw.sqlite3_step(stmt);
@@ -89,8 +66,20 @@ internal sealed class LogRowInserter : IDisposable
 
     public void Dispose()
     {
-        _location.Dispose();
-        _driving.Dispose();
+        foreach (var insert in _inserts)
+        {
+            insert.Dispose();
+        }
+    }
+
+    /// <summary>The columns every log table shares, then the type's fields in <see cref="RecordSchema"/> order.</summary>
+    private static string InsertSql(RecordType type)
+    {
+        var fields = RecordSchema.Of(type);
+        var columns = string.Concat(fields.Select(f => ", " + f.Column));
+        var values = string.Concat(fields.Select((_, i) => $", ?{8 + i}"));
+        return $"INSERT INTO {LogTables.Of(type)} (device_id, user_name, sync_id, log_date, timestamp, content_hash, data{columns}) " +
+            $"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7{values}){Conflict}";
     }
 
     private sqlite3_stmt Prepare(string sql)
@@ -114,12 +103,6 @@ internal sealed class LogRowInserter : IDisposable
 
         return text;
     }
-
-    private void Bind(sqlite3_stmt stmt, int index, double? value) =>
-        Check(value is { } v ? raw.sqlite3_bind_double(stmt, index, v) : raw.sqlite3_bind_null(stmt, index));
-
-    private void Bind(sqlite3_stmt stmt, int index, string? value) =>
-        Check(value is not null ? raw.sqlite3_bind_text(stmt, index, value) : raw.sqlite3_bind_null(stmt, index));
 
     private void Check(int rc)
     {

@@ -11,11 +11,17 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// The staged form of a part's records: a binary list, so that completing a sync decodes its parts
 /// without parsing JSON on the writer, compressed with Brotli at its fastest setting (a part of
 /// GPS fixes shrinks several times), so that staging writes little to the database.
-/// Layout: version byte, uncompressed length, Brotli of the list.
+/// Layout: version byte, uncompressed length, Brotli of the list. After its JSON, a record holds how many
+/// of its type's known fields follow, then those in <see cref="RecordSchema"/> order, so that a field
+/// added at the end of the list reads as absent from a part staged before it.
 /// </summary>
 internal sealed class StagedRecordCodec : IStagedPartCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+
+    // Version 1 had no field count: every field of the type then, which are the first ones of today's lists.
+    private const byte Version1 = 1;
+    private static readonly int[] Version1Fields = [9, 6];
 
     public byte[] Encode(IReadOnlyList<PreparedRecord> records)
     {
@@ -39,29 +45,11 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
                 w.Write(r.Position);
                 w.Write(r.Json.Length);
                 w.Write(r.Json);
-                switch (r.Record)
+                var fields = RecordSchema.Of(r.Record.Type);
+                w.Write((byte)fields.Count);
+                foreach (var field in fields)
                 {
-                    case LocationRecord l:
-                        w.Write(l.Latitude);
-                        w.Write(l.Longitude);
-                        Write(w, l.Accuracy);
-                        Write(w, l.Altitude);
-                        Write(w, l.Speed);
-                        Write(w, l.Bearing);
-                        Write(w, l.BatteryLevel);
-                        Write(w, l.NetworkType);
-                        Write(w, l.Provider);
-                        break;
-                    case DrivingRecord d:
-                        w.Write(d.EventType);
-                        Write(w, d.Latitude);
-                        Write(w, d.Longitude);
-                        Write(w, d.Accuracy);
-                        Write(w, d.Speed);
-                        Write(w, d.Bearing);
-                        break;
-                    default:
-                        throw new InvalidOperationException($"Unknown record kind {r.Record.GetType().Name}.");
+                    Write(w, field, r.Record[field]);
                 }
             }
         }
@@ -87,7 +75,7 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
 
     public void Decode(byte[] payload, List<PreparedRecord> into)
     {
-        if (payload.Length < 5 || payload[0] != Version)
+        if (payload.Length < 5 || payload[0] is not (Version or Version1))
         {
             throw new InvalidDataException("Unknown staged part format.");
         }
@@ -103,43 +91,59 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
         for (var i = 0; i < count; i++)
         {
             var type = (RecordType)r.ReadByte();
+            if (!Enum.IsDefined(type))
+            {
+                throw new InvalidDataException($"Unknown record type {type}.");
+            }
+
             var timestamp = r.ReadInt64();
             var hash = r.ReadInt64();
             var date = DateOnly.FromDayNumber(r.ReadInt32());
             var part = r.ReadInt32();
             var position = r.ReadInt32();
             var json = r.ReadBytes(r.ReadInt32());
-            SyncRecord record = type switch
+            var fields = RecordSchema.Of(type);
+            var stored = payload[0] == Version1 ? Version1Fields[(int)type] : r.ReadByte();
+            if (stored > fields.Count)
             {
-                RecordType.Location => new LocationRecord(
-                    timestamp, r.ReadDouble(), r.ReadDouble(), Double(r), Double(r), Double(r), Double(r), Double(r), String(r), String(r)),
-                RecordType.Driving => new DrivingRecord(
-                    timestamp, r.ReadString(), Double(r), Double(r), Double(r), Double(r), Double(r)),
-                _ => throw new InvalidDataException($"Unknown record type {type}."),
-            };
+                throw new InvalidDataException($"A staged {type.WireName()} record has fields this server does not know.");
+            }
+
+            var values = new FieldValue[RecordSchema.Fields.Count];
+            for (var f = 0; f < stored; f++)
+            {
+                values[fields[f].Index] = Read(r, fields[f]);
+            }
+
+            var record = new SyncRecord(type, timestamp, values);
             into.Add(new PreparedRecord(record, json, hash, date, part, position));
         }
     }
 
-    private static void Write(BinaryWriter w, double? value)
+    /// <summary>A required field is written bare; any other with a byte that says whether it has a value.</summary>
+    private static void Write(BinaryWriter w, RecordField field, FieldValue value)
     {
-        w.Write(value.HasValue);
-        if (value.HasValue)
+        if (!field.Required)
         {
-            w.Write(value.Value);
+            w.Write(value.HasValue);
+            if (!value.HasValue)
+            {
+                return;
+            }
+        }
+
+        if (field.Kind == FieldKind.Number)
+        {
+            w.Write(value.Number);
+        }
+        else
+        {
+            w.Write(value.Text!);
         }
     }
 
-    private static void Write(BinaryWriter w, string? value)
-    {
-        w.Write(value is not null);
-        if (value is not null)
-        {
-            w.Write(value);
-        }
-    }
-
-    private static double? Double(BinaryReader r) => r.ReadBoolean() ? r.ReadDouble() : null;
-
-    private static string? String(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    private static FieldValue Read(BinaryReader r, RecordField field) =>
+        !field.Required && !r.ReadBoolean() ? FieldValue.None
+        : field.Kind == FieldKind.Number ? FieldValue.Of(r.ReadDouble())
+        : FieldValue.Of(r.ReadString());
 }

@@ -1,0 +1,51 @@
+using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.LogFiles;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL statements that add a completion's records to one log table, written from the type's
+/// fields in <see cref="RecordSchema"/>: each skips the records the table holds already (an anti-join on
+/// the primary key) and returns the date and timestamp of those it added. From arrays, the parameters are
+/// the sync's device, user and id, then one array per column: log date, timestamp, content hash, data,
+/// then the fields in order. From staging, a temporary table filled by binary COPY.
+/// </summary>
+internal sealed record PostgresLogStatements(
+    IReadOnlyList<RecordField> Fields,
+    string InsertFromArrays,
+    string CreateStaging,
+    string CopyToStaging,
+    string InsertFromStaging,
+    string ClearStaging)
+{
+    private const string Shared = "device_id, user_name, sync_id, log_date, timestamp, content_hash, data";
+
+    public static PostgresLogStatements Of(RecordType type)
+    {
+        var fields = RecordSchema.Of(type);
+        var table = LogTables.Of(type);
+        var staging = "incoming_" + type.WireName();
+        var columns = Shared + string.Concat(fields.Select(f => ", " + f.Column));
+        var fieldColumns = string.Concat(fields.Select(f => ", " + f.Column));
+        var sqlTypes = fields.Select(f => f.Kind == FieldKind.Number ? "float8" : "text").ToList();
+        var stored =
+            $"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.device_id = $1 AND x.timestamp = r.timestamp " +
+            "AND x.content_hash = r.content_hash AND x.log_date = r.log_date) ";
+
+        var arrays = string.Concat(sqlTypes.Select((t, i) => $", ${8 + i}::{t}[]"));
+        var fromArrays =
+            $"INSERT INTO {table} ({columns}) SELECT $1, $2, $3, r.log_date, r.timestamp, r.content_hash, r.data{fieldColumns} " +
+            $"FROM unnest($4::date[], $5::bigint[], $6::bigint[], $7::text[]{arrays}) WITH ORDINALITY " +
+            $"AS r(log_date, timestamp, content_hash, data{fieldColumns}, ord) " +
+            stored + "ORDER BY r.ord RETURNING log_date, timestamp";
+
+        var create =
+            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (ord int, log_date date, timestamp bigint, content_hash bigint, data text" +
+            string.Concat(fields.Select((f, i) => $", {f.Column} {sqlTypes[i]}")) + ") ON COMMIT DELETE ROWS";
+        var copy = $"COPY {staging} (ord, log_date, timestamp, content_hash, data{fieldColumns}) FROM STDIN (FORMAT BINARY)";
+        var fromStaging =
+            $"INSERT INTO {table} ({columns}) SELECT $1, $2, $3, log_date, timestamp, content_hash, data{fieldColumns} " +
+            $"FROM {staging} r " + stored + "ORDER BY ord RETURNING log_date, timestamp";
+        return new PostgresLogStatements(fields, fromArrays, create, copy, fromStaging, $"TRUNCATE {staging}");
+    }
+}
