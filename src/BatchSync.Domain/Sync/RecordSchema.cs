@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace BatchSync.Domain.Sync;
 
 /// <summary>
@@ -17,7 +19,7 @@ public static class RecordSchema
     private const RecordType Driving = RecordType.Driving;
 
     /// <summary>Every known field, in canonical order.</summary>
-    public static readonly IReadOnlyList<RecordField> Fields = Numbered(
+    public static readonly ImmutableArray<RecordField> Fields = Numbered(
     [
         new("event_type", FieldKind.Text, Driving) { Required = true, NotBlank = true, MaxLength = 64 },
         new("location.latitude", FieldKind.Number, Driving) { Min = -90, Max = 90 },
@@ -34,11 +36,11 @@ public static class RecordSchema
         new("provider", FieldKind.Text, Location) { MaxLength = 64 },
     ]);
 
-    private static readonly RecordField[][] ByType =
-        [.. Enum.GetValues<RecordType>().Select(type => Fields.Where(f => f.IsOf(type)).ToArray())];
+    private static readonly ImmutableArray<RecordField>[] ByType =
+        [.. Enum.GetValues<RecordType>().Select(type => Fields.Where(f => f.IsOf(type)).ToImmutableArray())];
 
     /// <summary>The fields every record type carries: checked even on a record whose type is unknown.</summary>
-    public static readonly IReadOnlyList<RecordField> Common =
+    public static readonly ImmutableArray<RecordField> Common =
         [.. Fields.Where(f => Enum.GetValues<RecordType>().All(f.IsOf))];
 
     /// <summary>
@@ -58,15 +60,15 @@ public static class RecordSchema
         Fields.FirstOrDefault(f => f.Path == path) ?? throw new ArgumentException($"No known field {path}.", nameof(path));
 
     /// <summary>The fields of one record type, in canonical order: also the order of its columns and exports.</summary>
-    public static IReadOnlyList<RecordField> Of(RecordType type) => ByType[(int)type];
+    public static ImmutableArray<RecordField> Of(RecordType type) => ByType[(int)type];
 
-    private static RecordField[] Numbered(RecordField[] fields)
+    private static ImmutableArray<RecordField> Numbered(RecordField[] fields)
     {
         for (var i = 0; i < fields.Length; i++)
         {
             fields[i].Index = i;
         }
 
-        return fields;
+        return [.. fields];
     }
 }

@@ -64,7 +64,7 @@ public class StagedRecordCodecTests
     /// <summary>A record of the type's fields in schema order; the values not given are absent.</summary>
     private static SyncRecord Record(RecordType type, long timestamp, object?[] given)
     {
-        var values = new FieldValue[RecordSchema.Fields.Count];
+        var values = new FieldValue[RecordSchema.Fields.Length];
         var fields = RecordSchema.Of(type);
         for (var i = 0; i < given.Length; i++)
         {

@@ -14,7 +14,8 @@ public enum Arrival : byte
 
 /// <summary>
 /// One record of a part as read from the body, its rules not yet checked: the known fields typed, by
-/// <see cref="RecordField.Index"/>, with how each came, and the whole record in canonical JSON,
+/// <see cref="RecordField.Index"/> (a field came when it has a value; <paramref name="wrongTypes"/> has
+/// bit <c>Index</c> set for one of the wrong JSON type), and the whole record in canonical JSON,
 /// unknown fields included.
 /// </summary>
 public sealed class IncomingRecord(
@@ -23,7 +24,7 @@ public sealed class IncomingRecord(
     long timestamp,
     Arrival timestampArrival,
     FieldValue[] values,
-    Arrival[] arrivals,
+    ulong wrongTypes,
     byte[] json)
 {
     /// <summary>The record's type; null when it did not come as one the server knows.</summary>
@@ -40,7 +41,10 @@ public sealed class IncomingRecord(
 
     public FieldValue this[RecordField field] => values[field.Index];
 
-    public Arrival ArrivalOf(RecordField field) => arrivals[field.Index];
+    public Arrival ArrivalOf(RecordField field) =>
+        (wrongTypes & (1UL << field.Index)) != 0 ? Arrival.WrongType
+        : values[field.Index].HasValue ? Arrival.Came
+        : Arrival.Absent;
 
     /// <summary>The record as the domain knows it; only for a record that passed validation.</summary>
     public SyncRecord ToRecord() =>

@@ -19,17 +19,29 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     // type, timestamp and the objects that hold fields).
     private static readonly string[] NameTexts = [.. RecordSchema.CanonicalNames];
     private static readonly byte[][] Names = [.. NameTexts.Select(Encoding.UTF8.GetBytes)];
+
+    // By a name's length, the names of that length: most names are told apart by length alone.
+    private static readonly int[][] NamesByLength =
+        [.. Enumerable.Range(0, Names.Max(n => n.Length) + 1).Select(length => Enumerable.Range(0, Names.Length).Where(i => Names[i].Length == length).ToArray())];
+
+    private static readonly RecordType[] Types = Enum.GetValues<RecordType>();
+
+    // Which fields came with the wrong JSON type is a bit per field.
+    private static readonly int FieldCount = RecordSchema.Fields.Length <= 64
+        ? RecordSchema.Fields.Length
+        : throw new InvalidOperationException("A record reader tells at most 64 known fields apart.");
+    private static readonly byte[][] TypeNames = [.. Types.Select(t => Encoding.UTF8.GetBytes(t.WireName()))];
     private static readonly RecordField?[] TopLevel =
         [.. RecordSchema.CanonicalNames.Select(name => RecordSchema.Fields.FirstOrDefault(f => f.Parent is null && f.Name == name))];
 
     public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
-        var values = new FieldValue[RecordSchema.Fields.Count];
-        var arrivals = new Arrival[RecordSchema.Fields.Count];
+        var values = new FieldValue[FieldCount];
+        var wrongTypes = 0UL;
         if (element.ValueKind != JsonValueKind.Object)
         {
             errors[$"records[{index}]"] = ["must be an object"];
-            return new IncomingRecord(null, Arrival.WrongType, 0, Arrival.WrongType, values, arrivals, []);
+            return new IncomingRecord(null, Arrival.WrongType, 0, Arrival.WrongType, values, 0, []);
         }
 
         var known = new JsonProperty?[Names.Length];
@@ -48,9 +60,9 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
             else
             {
                 known[name] = property;
-                if (TopLevel[name] is { } field)
+                if (TopLevel[name] is { } field && !Read(property.Value, field, out values[field.Index]))
                 {
-                    arrivals[field.Index] = Read(property.Value, field, out values[field.Index]);
+                    wrongTypes |= 1UL << field.Index;
                 }
             }
         }
@@ -59,7 +71,7 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         var (timestamp, timestampArrival) = ReadTimestamp(known[TimestampName]);
         if (type is { } recordType)
         {
-            ReadNested(recordType, known, values, arrivals);
+            wrongTypes |= ReadNested(recordType, known, values);
         }
 
         JsonProperty[]? extra = null;
@@ -79,16 +91,19 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         writer.Reset(buffer);
         CanonicalJson.WriteRecord(writer, known, extra);
         writer.Flush();
-        return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, arrivals, buffer.WrittenSpan.ToArray());
+        return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, wrongTypes, buffer.WrittenSpan.ToArray());
     }
 
     private static int Classify(ReadOnlySpan<byte> name)
     {
-        for (var i = 0; i < Names.Length; i++)
+        if (name.Length < NamesByLength.Length)
         {
-            if (Names[i].Length == name.Length && name.SequenceEqual(Names[i]))
+            foreach (var i in NamesByLength[name.Length])
             {
-                return i;
+                if (name.SequenceEqual(Names[i]))
+                {
+                    return i;
+                }
             }
         }
 
@@ -108,11 +123,11 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
             return (null, Arrival.WrongType);
         }
 
-        foreach (var type in Enum.GetValues<RecordType>())
+        for (var i = 0; i < Types.Length; i++)
         {
-            if (value.ValueEquals(type.WireName()))
+            if (value.ValueEquals(TypeNames[i]))
             {
-                return (type, Arrival.Came);
+                return (Types[i], Arrival.Came);
             }
         }
 
@@ -135,9 +150,10 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         return (0, Arrival.WrongType);
     }
 
-    /// <summary>The fields of the record's type that sit in an object (a driving event's <c>location</c>).</summary>
-    private void ReadNested(RecordType type, JsonProperty?[] known, FieldValue[] values, Arrival[] arrivals)
+    /// <summary>The fields of the record's type that sit in an object (a driving event's <c>location</c>); returns the wrong types' bits.</summary>
+    private ulong ReadNested(RecordType type, JsonProperty?[] known, FieldValue[] values)
     {
+        var wrongTypes = 0UL;
         string? parent = null;
         JsonElement holder = default;
         foreach (var field in RecordSchema.Of(type))
@@ -157,19 +173,23 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
                 }
             }
 
-            if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty(field.Name, out var value))
+            if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty(field.Name, out var value) &&
+                !Read(value, field, out values[field.Index]))
             {
-                arrivals[field.Index] = Read(value, field, out values[field.Index]);
+                wrongTypes |= 1UL << field.Index;
             }
         }
+
+        return wrongTypes;
     }
 
-    private Arrival Read(JsonElement value, RecordField field, out FieldValue read)
+    /// <summary>A field's value (none for JSON null); false, and reported, when it is of the wrong JSON type.</summary>
+    private bool Read(JsonElement value, RecordField field, out FieldValue read)
     {
         read = FieldValue.None;
         if (value.ValueKind == JsonValueKind.Null)
         {
-            return Arrival.Absent;
+            return true;
         }
 
         if (field.Kind == FieldKind.Text)
@@ -177,21 +197,21 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
             if (value.ValueKind == JsonValueKind.String)
             {
                 read = FieldValue.Of(value.GetString()!);
-                return Arrival.Came;
+                return true;
             }
 
             Fail(field.Path, "must be a string");
-            return Arrival.WrongType;
+            return false;
         }
 
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
         {
             read = FieldValue.Of(number);
-            return Arrival.Came;
+            return true;
         }
 
         Fail(field.Path, value.ValueKind == JsonValueKind.Number ? "must be a finite number" : "must be a number");
-        return Arrival.WrongType;
+        return false;
     }
 
     private void Fail(string field, string message) => errors[$"records[{index}].{field}"] = [message];

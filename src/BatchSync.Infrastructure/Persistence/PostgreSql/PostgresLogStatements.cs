@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.LogFiles;
 
@@ -11,7 +12,7 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// then the fields in order. From staging, a temporary table filled by binary COPY.
 /// </summary>
 internal sealed record PostgresLogStatements(
-    IReadOnlyList<RecordField> Fields,
+    ImmutableArray<RecordField> Fields,
     string InsertFromArrays,
     string CreateStaging,
     string CopyToStaging,

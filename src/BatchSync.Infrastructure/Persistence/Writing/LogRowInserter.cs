@@ -46,7 +46,7 @@ internal sealed class LogRowInserter : IDisposable
         Check(raw.sqlite3_bind_int64(stmt, 6, prepared.ContentHash));
         Check(raw.sqlite3_bind_text(stmt, 7, prepared.Json));
         var fields = RecordSchema.Of(prepared.Record.Type);
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < fields.Length; i++)
         {
             var value = prepared.Record[fields[i]];
             Check(!value.HasValue ? raw.sqlite3_bind_null(stmt, 8 + i)

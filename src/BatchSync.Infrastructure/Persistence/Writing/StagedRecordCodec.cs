@@ -46,7 +46,7 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
                 w.Write(r.Json.Length);
                 w.Write(r.Json);
                 var fields = RecordSchema.Of(r.Record.Type);
-                w.Write((byte)fields.Count);
+                w.Write((byte)fields.Length);
                 foreach (var field in fields)
                 {
                     Write(w, field, r.Record[field]);
@@ -104,12 +104,12 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
             var json = r.ReadBytes(r.ReadInt32());
             var fields = RecordSchema.Of(type);
             var stored = payload[0] == Version1 ? Version1Fields[(int)type] : r.ReadByte();
-            if (stored > fields.Count)
+            if (stored > fields.Length)
             {
                 throw new InvalidDataException($"A staged {type.WireName()} record has fields this server does not know.");
             }
 
-            var values = new FieldValue[RecordSchema.Fields.Count];
+            var values = new FieldValue[RecordSchema.Fields.Length];
             for (var f = 0; f < stored; f++)
             {
                 values[fields[f].Index] = Read(r, fields[f]);
