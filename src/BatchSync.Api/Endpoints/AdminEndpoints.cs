@@ -6,6 +6,7 @@ using BatchSync.Application.Admin;
 using BatchSync.Application.Sync.GetSyncSession;
 using BatchSync.Domain.Audit;
 using BatchSync.Domain.Common;
+using BatchSync.Domain.Sync;
 using Mediator;
 
 namespace BatchSync.Api.Endpoints;
@@ -110,7 +111,7 @@ internal static class AdminEndpoints
     {
         var q = new QueryReader(http.Request.Query);
         var query = new DeviceRecordsQuery(
-            device_id, q.Text("type") ?? "location", Ms(q.Instant("from", unixMilliseconds: true)), Ms(q.Instant("to", unixMilliseconds: true)),
+            device_id, q.Text("type") ?? RecordType.Location.WireName(), Ms(q.Instant("from", unixMilliseconds: true)), Ms(q.Instant("to", unixMilliseconds: true)),
             q.Cursor(olderName: "after"), q.Int("limit") ?? 500);
         var format = q.Text("format");
         if (q.Errors is not null || format is null or "json")

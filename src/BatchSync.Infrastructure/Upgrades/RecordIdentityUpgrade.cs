@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Text;
 using BatchSync.Application.Sync;
+using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.LogFiles;
 
 namespace BatchSync.Infrastructure.Upgrades;
 
@@ -27,8 +29,9 @@ internal static class RecordIdentityUpgrade
         }
 
         int rehashed = 0, duplicates = 0;
-        foreach (var (table, type) in (ReadOnlySpan<(string, string)>)[("location_logs", "location"), ("driving_logs", "driving")])
+        foreach (var recordType in Enum.GetValues<RecordType>())
         {
+            var (table, type) = (LogTables.Of(recordType), recordType.WireName());
             long last = 0;
             while (true)
             {
