@@ -19,18 +19,28 @@ public interface ISyncTransaction
     /// <summary>Open syncs on the server, or of one device, as committed before this transaction (and by it).</summary>
     ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken);
 
-    /// <summary>The staged records of the sync's parts, as <see cref="IStagedPartCodec"/> encoded them, by part number.</summary>
-    ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken);
+    /// <summary>What the sync's staged parts hold, without their records.</summary>
+    ValueTask<IReadOnlyList<StagedPartHead>> LoadStagedPartHeadsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The staged records of the given parts, as <see cref="IStagedPartCodec"/> encoded them, in the order asked.</summary>
+    ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(IReadOnlyList<int> partNumbers, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Adds records, already in log order, to the log tables; a record already stored for the device is
-    /// skipped. Returns what was new and which dated files now owe those records.
+    /// Adds records, coming in log order, to the log tables as they come, never holding them all; a record
+    /// already stored for the device is skipped. Returns what was new and which dated files now owe those
+    /// records.
     /// </summary>
-    ValueTask<LogAppendResult> AppendToLogsAsync(SyncSession session, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken);
+    ValueTask<LogAppendResult> AppendToLogsAsync(SyncSession session, IAsyncEnumerable<PreparedRecord> records, CancellationToken cancellationToken);
 }
 
-/// <summary>A part's records, encoded by <see cref="IStagedPartCodec"/>, kept until its sync completes.</summary>
-public sealed record StagedPart(int PartNumber, byte[] Records);
+/// <summary>
+/// A part's records, encoded by <see cref="IStagedPartCodec"/>, kept until its sync completes, with the
+/// first of their timestamps (null for a part without records).
+/// </summary>
+public sealed record StagedPart(int PartNumber, byte[] Records, long? FirstTimestamp);
+
+/// <summary>A staged part's number, record count and first timestamp (null when it was staged before that was kept).</summary>
+public sealed record StagedPartHead(int PartNumber, int RecordCount, long? FirstTimestamp);
 
 /// <param name="Inserted">Records newly stored.</param>
 /// <param name="AlreadyStored">Records skipped because the device's log already held them.</param>

@@ -32,17 +32,17 @@ internal sealed class SessionChanges
             return new Change(insert, delete, [], DropStaged: false);
         }
 
-        var added = new List<(BatchPart Part, byte[]? Records)>();
+        var added = new List<(BatchPart Part, StagedPart? Staged)>();
         foreach (var part in session.Parts)
         {
             if (_storedParts.Add(part.PartNumber))
             {
-                added.Add((part, session.Status == SyncStatus.Open && staged?.PartNumber == part.PartNumber ? staged.Records : null));
+                added.Add((part, session.Status == SyncStatus.Open && staged?.PartNumber == part.PartNumber ? staged : null));
             }
         }
 
         return new Change(insert, DeleteParts: false, added, DropStaged: session.Status == SyncStatus.Completed);
     }
 
-    public sealed record Change(bool InsertSession, bool DeleteParts, IReadOnlyList<(BatchPart Part, byte[]? Records)> AddParts, bool DropStaged);
+    public sealed record Change(bool InsertSession, bool DeleteParts, IReadOnlyList<(BatchPart Part, StagedPart? Staged)> AddParts, bool DropStaged);
 }

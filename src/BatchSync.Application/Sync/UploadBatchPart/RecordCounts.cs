@@ -2,19 +2,32 @@ using BatchSync.Domain.Sync;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
-/// <summary>A completed sync's <c>processing_results</c>: its records counted by type, then by log date.</summary>
-internal static class RecordCounts
+/// <summary>
+/// A completed sync's <c>processing_results</c>, counted as its records go by: by type (in the order the
+/// types first appear), then by log date.
+/// </summary>
+internal sealed class RecordCounts
 {
-    public static Dictionary<string, IReadOnlyDictionary<string, int>> ByTypeAndDate(List<PreparedRecord> records)
+    private readonly Dictionary<RecordType, Dictionary<DateOnly, int>> _counts = [];
+
+    public int Total { get; private set; }
+
+    public void Add(PreparedRecord record)
     {
-        var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>();
-        foreach (var group in records.GroupBy(r => r.Record.Type))
+        if (!_counts.TryGetValue(record.Record.Type, out var byDate))
         {
-            counts[group.Key.WireName()] = new SortedDictionary<string, int>(
-                group.GroupBy(r => r.LogDate).ToDictionary(d => LogCalendar.Format(d.Key), d => d.Count()),
-                StringComparer.Ordinal);
+            byDate = [];
+            _counts[record.Record.Type] = byDate;
         }
 
-        return counts;
+        byDate[record.LogDate] = byDate.GetValueOrDefault(record.LogDate) + 1;
+        Total++;
     }
+
+    public Dictionary<string, IReadOnlyDictionary<string, int>> ByTypeAndDate() =>
+        _counts.ToDictionary(
+            t => t.Key.WireName(),
+            t => (IReadOnlyDictionary<string, int>)new SortedDictionary<string, int>(
+                t.Value.ToDictionary(d => LogCalendar.Format(d.Key), d => d.Value),
+                StringComparer.Ordinal));
 }

@@ -77,7 +77,7 @@ internal sealed class UploadBatchPartCommandHandler(
             contentHash);
 
         await partitions.EnsureAsync(records, cancellationToken);
-        var staged = new StagedPart(part.PartNumber, staging.Encode(records));
+        var staged = new StagedPart(part.PartNumber, staging.Encode(records), records.Count > 0 ? records[0].Record.Timestamp : null);
         BatchSyncTracing.Step("batchsync.stage");
         var limits = options.Value.Limits;
         var now = time.GetUtcNow().UtcDateTime;
@@ -160,16 +160,12 @@ internal sealed class UploadBatchPartCommandHandler(
                 return (UploadBatchPartResponse.Received(session, part, duplicate: false), null);
         }
 
-        // The last part completes the sync in this same transaction: its records need no staging.
-        var merged = new List<PreparedRecord>(records);
-        foreach (var payload in await store.LoadStagedPartsAsync(cancellationToken))
-        {
-            staging.Decode(payload, merged);
-        }
-
-        merged.Sort(PreparedRecord.LogOrder);
-        var appended = await store.AppendToLogsAsync(session, merged, cancellationToken);
-        var summary = new CompletionSummary(part.PartNumber, part.RecordCount, RecordCounts.ByTypeAndDate(merged), appended.Inserted, appended.AlreadyStored);
+        // The last part completes the sync in this same transaction: its records need no staging. The
+        // staged parts are merged in as they are read, never held whole.
+        var merge = new StagedMerge(store, staging);
+        var appended = await store.AppendToLogsAsync(session, merge.MergeAsync(records, cancellationToken), cancellationToken);
+        var summary = new CompletionSummary(
+            part.PartNumber, part.RecordCount, merge.Counts.ByTypeAndDate(), appended.Inserted, appended.AlreadyStored);
         session.Complete(summary, now);
         await store.SaveSessionAsync(session, null, cancellationToken);
         return (UploadBatchPartResponse.Completed(session, summary, duplicate: false), appended);

@@ -9,6 +9,9 @@ internal sealed class BatchPartConfiguration : IEntityTypeConfiguration<BatchPar
     /// <summary>The staged records of a part until its sync completes; then null, the bookkeeping stays.</summary>
     public const string Payload = "payload";
 
+    /// <summary>The earliest timestamp among the staged records: the merge of a completion reads the part once it gets there.</summary>
+    public const string FirstTimestamp = "first_timestamp";
+
     public void Configure(EntityTypeBuilder<BatchPart> builder)
     {
         builder.ToTable("batch_parts");
@@ -20,5 +23,6 @@ internal sealed class BatchPartConfiguration : IEntityTypeConfiguration<BatchPar
         builder.Property(p => p.ContentHash).HasColumnName("content_hash").HasMaxLength(71);
         builder.Property(p => p.ReceivedAt).HasColumnName("received_at");
         builder.Property<byte[]?>(Payload).HasColumnName(Payload);
+        builder.Property<long?>(FirstTimestamp).HasColumnName(FirstTimestamp);
     }
 }

@@ -156,14 +156,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<double?>("Accuracy")
-                        .HasColumnType("REAL")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("Bearing")
-                        .HasColumnType("REAL")
-                        .HasColumnName("bearing");
-
                     b.Property<long>("ContentHash")
                         .HasColumnType("INTEGER")
                         .HasColumnName("content_hash");
@@ -179,27 +171,9 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("device_id");
 
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_type");
-
-                    b.Property<double?>("Latitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("latitude");
-
                     b.Property<DateOnly>("LogDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("log_date");
-
-                    b.Property<double?>("Longitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("longitude");
-
-                    b.Property<double?>("Speed")
-                        .HasColumnType("REAL")
-                        .HasColumnName("speed");
 
                     b.Property<string>("SyncId")
                         .IsRequired()
@@ -216,6 +190,32 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_name");
+
+                    b.Property<double?>("accuracy")
+                        .HasColumnType("REAL")
+                        .HasColumnName("accuracy");
+
+                    b.Property<double?>("bearing")
+                        .HasColumnType("REAL")
+                        .HasColumnName("bearing");
+
+                    b.Property<string>("event_type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<double?>("latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<double?>("speed")
+                        .HasColumnType("REAL")
+                        .HasColumnName("speed");
 
                     b.HasKey("Id");
 
@@ -232,22 +232,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<double?>("Accuracy")
-                        .HasColumnType("REAL")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("Altitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("altitude");
-
-                    b.Property<double?>("BatteryLevel")
-                        .HasColumnType("REAL")
-                        .HasColumnName("battery_level");
-
-                    b.Property<double?>("Bearing")
-                        .HasColumnType("REAL")
-                        .HasColumnName("bearing");
-
                     b.Property<long>("ContentHash")
                         .HasColumnType("INTEGER")
                         .HasColumnName("content_hash");
@@ -263,31 +247,9 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("device_id");
 
-                    b.Property<double>("Latitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("latitude");
-
                     b.Property<DateOnly>("LogDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("log_date");
-
-                    b.Property<double>("Longitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("longitude");
-
-                    b.Property<string>("NetworkType")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("network_type");
-
-                    b.Property<string>("Provider")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("provider");
-
-                    b.Property<double?>("Speed")
-                        .HasColumnType("REAL")
-                        .HasColumnName("speed");
 
                     b.Property<string>("SyncId")
                         .IsRequired()
@@ -304,6 +266,44 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_name");
+
+                    b.Property<double?>("accuracy")
+                        .HasColumnType("REAL")
+                        .HasColumnName("accuracy");
+
+                    b.Property<double?>("altitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("altitude");
+
+                    b.Property<double?>("battery_level")
+                        .HasColumnType("REAL")
+                        .HasColumnName("battery_level");
+
+                    b.Property<double?>("bearing")
+                        .HasColumnType("REAL")
+                        .HasColumnName("bearing");
+
+                    b.Property<double>("latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("network_type")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("network_type");
+
+                    b.Property<string>("provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<double?>("speed")
+                        .HasColumnType("REAL")
+                        .HasColumnName("speed");
 
                     b.HasKey("Id");
 
@@ -343,6 +343,10 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                     b.Property<int>("RecordCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("record_count");
+
+                    b.Property<long?>("first_timestamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_timestamp");
 
                     b.Property<byte[]>("payload")
                         .HasColumnType("BLOB")

@@ -23,27 +23,19 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
 {
     private static readonly PostgresLogStatements[] ByType = [.. Enum.GetValues<RecordType>().Select(PostgresLogStatements.Of)];
 
+    /// <summary>Records are sent in chunks of this many, so a completion of any size holds one chunk.</summary>
+    public const int ChunkRecords = 10_000;
+
     public async ValueTask<LogAppendResult> AppendAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         SyncSession session,
-        IReadOnlyList<PreparedRecord> records,
+        IAsyncEnumerable<PreparedRecord> records,
         CancellationToken cancellationToken)
     {
-        // The first of records with one identity is kept, the way a unique key keeps the first one inserted.
-        var locations = new List<PreparedRecord>();
-        var drivings = new List<PreparedRecord>();
-        var seen = new HashSet<(RecordType, long, long, DateOnly)>();
-        foreach (var record in records)
-        {
-            if (seen.Add((record.Record.Type, record.Record.Timestamp, record.ContentHash, record.LogDate)))
-            {
-                (record.Record.Type == RecordType.Location ? locations : drivings).Add(record);
-            }
-        }
-
         // The statements skip what is stored already (an anti-join, cheaper than ON CONFLICT's speculative
-        // insertion); with the device's completions one at a time, nothing can slip in between.
+        // insertion); with the device's completions one at a time, nothing can slip in between. Rows of an
+        // earlier chunk are stored already for the next one.
         await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))", connection, transaction))
         {
             serialize.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.DeviceRows });
@@ -51,28 +43,70 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
             await serialize.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var copy = records.Count >= options.Value.CopyFromRecords;
-        var owed = new List<OwedLogFile>();
-        var inserted = 0;
-        foreach (var (type, rows) in new[] { (RecordType.Location, locations), (RecordType.Driving, drivings) })
+        var added = new Dictionary<(RecordType Type, DateOnly Date), NewRows>();
+        var chunk = new List<PreparedRecord>();
+        var total = 0;
+        await foreach (var record in records.WithCancellation(cancellationToken))
         {
+            total++;
+            chunk.Add(record);
+            if (chunk.Count == ChunkRecords)
+            {
+                await InsertChunkAsync(connection, transaction, session, chunk, added, cancellationToken);
+                chunk.Clear();
+            }
+        }
+
+        await InsertChunkAsync(connection, transaction, session, chunk, added, cancellationToken);
+        var owed = new List<OwedLogFile>();
+        foreach (var ((type, date), rows) in added.OrderBy(f => f.Key.Type).ThenBy(f => f.Key.Date))
+        {
+            var outboxId = await AddOutboxAsync(connection, transaction, session, type, date, rows.First, cancellationToken);
+            owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
+        }
+
+        var inserted = added.Values.Sum(r => r.Count);
+        return new LogAppendResult(inserted, total - inserted, owed);
+    }
+
+    private async Task InsertChunkAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        SyncSession session,
+        List<PreparedRecord> chunk,
+        Dictionary<(RecordType Type, DateOnly Date), NewRows> added,
+        CancellationToken cancellationToken)
+    {
+        // The first of records with one identity is kept, the way a unique key keeps the first one inserted.
+        var byType = Enum.GetValues<RecordType>().Select(_ => new List<PreparedRecord>()).ToArray();
+        var seen = new HashSet<(RecordType, long, long, DateOnly)>();
+        foreach (var record in chunk)
+        {
+            if (seen.Add((record.Record.Type, record.Record.Timestamp, record.ContentHash, record.LogDate)))
+            {
+                byType[(int)record.Record.Type].Add(record);
+            }
+        }
+
+        var copy = chunk.Count >= options.Value.CopyFromRecords;
+        for (var type = 0; type < byType.Length; type++)
+        {
+            var rows = byType[type];
             if (rows.Count == 0)
             {
                 continue;
             }
 
             var newByDate = copy
-                ? await InsertByCopyAsync(connection, transaction, session, ByType[(int)type], rows, cancellationToken)
-                : await InsertFromArraysAsync(connection, transaction, session, ByType[(int)type], rows, cancellationToken);
-            foreach (var (date, added) in newByDate.OrderBy(d => d.Key))
+                ? await InsertByCopyAsync(connection, transaction, session, ByType[type], rows, cancellationToken)
+                : await InsertFromArraysAsync(connection, transaction, session, ByType[type], rows, cancellationToken);
+            foreach (var (date, rowsOfDay) in newByDate)
             {
-                inserted += added.Count;
-                var outboxId = await AddOutboxAsync(connection, transaction, session, type, date, added.First, cancellationToken);
-                owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
+                added[((RecordType)type, date)] = added.TryGetValue(((RecordType)type, date), out var before)
+                    ? new NewRows(before.Count + rowsOfDay.Count, Math.Min(before.First, rowsOfDay.First))
+                    : rowsOfDay;
             }
         }
-
-        return new LogAppendResult(inserted, records.Count - inserted, owed);
     }
 
     private static async Task<Dictionary<DateOnly, NewRows>> InsertFromArraysAsync(

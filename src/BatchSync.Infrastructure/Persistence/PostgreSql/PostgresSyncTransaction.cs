@@ -92,9 +92,10 @@ internal sealed class PostgresSyncTransaction(
         foreach (var (part, records) in change.AddParts)
         {
             batch.BatchCommands.Add(Command(
-                "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload) " +
-                "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt), records));
+                "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload, first_timestamp) " +
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt), records?.Records,
+                records?.FirstTimestamp));
         }
 
         if (change.DropStaged)
@@ -126,27 +127,55 @@ internal sealed class PostgresSyncTransaction(
         return (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<StagedPartHead>> LoadStagedPartHeadsAsync(CancellationToken cancellationToken)
     {
         await LockAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
-            "SELECT payload FROM batch_parts WHERE sync_id = $1 AND payload IS NOT NULL ORDER BY part_number", connection, transaction)
+            "SELECT part_number, record_count, first_timestamp FROM batch_parts WHERE sync_id = $1 AND payload IS NOT NULL",
+            connection,
+            transaction)
         {
             Parameters = { new NpgsqlParameter<string> { TypedValue = syncId } },
         };
-        var payloads = new List<byte[]>();
+        var heads = new List<StagedPartHead>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            payloads.Add(reader.GetFieldValue<byte[]>(0));
+            heads.Add(new StagedPartHead(reader.GetInt32(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)));
         }
 
-        return payloads;
+        return heads;
+    }
+
+    public async ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(IReadOnlyList<int> partNumbers, CancellationToken cancellationToken)
+    {
+        await LockAsync(cancellationToken);
+        await using var select = new NpgsqlCommand(
+            "SELECT part_number, payload FROM batch_parts WHERE sync_id = $1 AND part_number = ANY($2) AND payload IS NOT NULL",
+            connection,
+            transaction)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = syncId },
+                new NpgsqlParameter<int[]> { TypedValue = [.. partNumbers] },
+            },
+        };
+        var byNumber = new Dictionary<int, byte[]>(partNumbers.Count);
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byNumber[reader.GetInt32(0)] = reader.GetFieldValue<byte[]>(1);
+            }
+        }
+
+        return [.. partNumbers.Where(byNumber.ContainsKey).Select(n => byNumber[n])];
     }
 
     public async ValueTask<LogAppendResult> AppendToLogsAsync(
         SyncSession session,
-        IReadOnlyList<PreparedRecord> records,
+        IAsyncEnumerable<PreparedRecord> records,
         CancellationToken cancellationToken)
     {
         await LockAsync(cancellationToken);

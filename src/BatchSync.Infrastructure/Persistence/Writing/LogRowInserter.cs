@@ -64,6 +64,9 @@ internal sealed class LogRowInserter : IDisposable
         return raw.sqlite3_changes(_db) == 1;
     }
 
+    /// <summary>The row id of the last row inserted on the connection.</summary>
+    public long LastRowId => raw.sqlite3_last_insert_rowid(_db);
+
     public void Dispose()
     {
         foreach (var insert in _inserts)

@@ -8,55 +8,76 @@ using static BatchSync.Infrastructure.Persistence.Writing.SqliteStatements;
 namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
-/// A completion's records into the log tables on the writer's connection, and the dated files that owes:
-/// one outbox row per file it changed, and the file change handed to the log file writer once the
-/// transaction commits.
+/// A completion's records into the log tables on the writer's connection, as they come, and the dated
+/// files that owes: one outbox row per file it changed, and the file change handed to the log file
+/// writer once the transaction commits. The new lines ride along for appending up to
+/// <see cref="MaxAppendLines"/> per completion; past that its files are rewritten from the tables, so a
+/// completion of any size holds no more than that.
 /// </summary>
 internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteStatements statements, LogCalendar calendar) : IDisposable
 {
+    public const int MaxAppendLines = 20_000;
+
     private readonly LogRowInserter _rows = new(connection);
 
     /// <summary>File changes of the open transaction, handed to the log file writer once it commits.</summary>
     public List<LogFileChange> PendingFiles { get; } = [];
 
-    public LogAppendResult Append(SyncSession session, IReadOnlyList<PreparedRecord> records)
+    public LogAppendResult Append(SyncSession session, IAsyncEnumerable<PreparedRecord> records, CancellationToken cancellationToken)
     {
-        var inserted = 0;
-        var files = new List<LogFileChange>();
-        var owed = new List<OwedLogFile>();
         var origin = LogRowInserter.Origin.Of(session);
-        foreach (var file in records.GroupBy(r => (r.Record.Type, r.LogDate)))
+        var files = new Dictionary<(RecordType, DateOnly), FileAppend>();
+        var lastRowIds = new long[Enum.GetValues<RecordType>().Length];
+        int total = 0, inserted = 0, lines = 0;
+        foreach (var record in Synchronously(records, cancellationToken))
         {
-            var (type, date) = file.Key;
-            var lastStored = LastStoredTimestamp(type, session.DeviceId, date);
-            var lines = new List<byte[]>();
-            long? earliestNew = null;
-            foreach (var record in file)
+            total++;
+            var type = record.Record.Type;
+            if (!files.TryGetValue((type, record.LogDate), out var file))
             {
-                if (_rows.Insert(origin, record))
-                {
-                    lines.Add(record.Json);
-                    earliestNew ??= record.Record.Timestamp;
-                }
+                file = new FileAppend(LastStoredTimestamp(type, session.DeviceId, record.LogDate), lines < MaxAppendLines ? [] : null);
+                files[(type, record.LogDate)] = file;
             }
 
-            if (lines.Count == 0)
+            if (!_rows.Insert(origin, record))
             {
                 continue;
             }
 
-            inserted += lines.Count;
+            inserted++;
+            lastRowIds[(int)type] = _rows.LastRowId;
+            file.Added++;
+            file.EarliestNew ??= record.Record.Timestamp;
+            if (file.Lines is not null && ++lines > MaxAppendLines)
+            {
+                // Too many to carry: every file of this completion is rewritten from the tables instead.
+                foreach (var each in files.Values)
+                {
+                    each.Lines = null;
+                }
+            }
+
+            file.Lines?.Add(record.Json);
+        }
+
+        var owed = new List<OwedLogFile>();
+        foreach (var ((type, date), file) in files)
+        {
+            if (file.Added == 0)
+            {
+                continue;
+            }
+
             // Newer than everything stored for that file: append. Otherwise the file is rewritten in order.
-            var append = lastStored is null || earliestNew >= lastStored;
-            var upToRowId = LastRowId();
+            var append = file.LastStored is null || file.EarliestNew >= file.LastStored;
             var outboxId = AddOutbox(type, session.DeviceId, date);
-            files.Add(new LogFileChange(type, session.DeviceId, date, append ? lines : null, lastStored is not null, upToRowId, outboxId));
+            PendingFiles.Add(new LogFileChange(
+                type, session.DeviceId, date, append ? file.Lines : null, file.LastStored is not null, lastRowIds[(int)type], outboxId));
             owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
         }
 
         CrashPoints.Reach(CrashPoints.CompletionInserted);
-        PendingFiles.AddRange(files);
-        return new LogAppendResult(inserted, records.Count - inserted, owed);
+        return new LogAppendResult(inserted, total - inserted, owed);
     }
 
     /// <summary>Deletes outbox rows of files written since.</summary>
@@ -83,8 +104,6 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
         return select.ExecuteScalar() is long last ? last : null;
     }
 
-    private long LastRowId() => (long)statements.Command("SELECT last_insert_rowid()").ExecuteScalar()!;
-
     private long AddOutbox(RecordType type, string deviceId, DateOnly date)
     {
         var insert = statements.Command(
@@ -92,5 +111,43 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
             "$type", "$device", "$date");
         Bind(insert, type.WireName(), deviceId, LogCalendar.Format(date));
         return (long)insert.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// The records on the writer's thread: what they are read from completes at once here (the staged parts
+    /// are read on this same connection), so waiting costs nothing.
+    /// </summary>
+    private static IEnumerable<T> Synchronously<T>(IAsyncEnumerable<T> source, CancellationToken cancellationToken)
+    {
+        var items = source.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (Wait(items.MoveNextAsync()))
+            {
+                yield return items.Current;
+            }
+        }
+        finally
+        {
+            var disposing = items.DisposeAsync();
+            if (!disposing.IsCompletedSuccessfully)
+            {
+                disposing.AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static bool Wait(ValueTask<bool> moving) => moving.IsCompletedSuccessfully ? moving.Result : moving.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>One dated file's share of the completion.</summary>
+    private sealed class FileAppend(long? lastStored, List<byte[]>? lines)
+    {
+        public long? LastStored { get; } = lastStored;
+
+        public List<byte[]>? Lines { get; set; } = lines;
+
+        public int Added { get; set; }
+
+        public long? EarliestNew { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchSync.Application.Abstractions;
 using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.Persistence.Configurations;
 using static BatchSync.Infrastructure.Persistence.Writing.SqliteStatements;
@@ -104,27 +105,46 @@ internal sealed class SqliteSessionRows(SqliteStatements statements)
         return Convert.ToInt32(device.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    public void AddPart(string syncId, BatchPart part, byte[]? stagedRecords)
+    public void AddPart(string syncId, BatchPart part, StagedPart? staged)
     {
         var insert = statements.Command(
-            "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload) " +
-            "VALUES ($id, $number, $count, $checksum, $hash, $received, $payload)",
-            "$id", "$number", "$count", "$checksum", "$hash", "$received", "$payload");
+            "INSERT INTO batch_parts (sync_id, part_number, record_count, checksum, content_hash, received_at, payload, first_timestamp) " +
+            "VALUES ($id, $number, $count, $checksum, $hash, $received, $payload, $first)",
+            "$id", "$number", "$count", "$checksum", "$hash", "$received", "$payload", "$first");
         Bind(insert, syncId, part.PartNumber, part.RecordCount, part.Checksum, part.ContentHash, Millis(part.ReceivedAt),
-            stagedRecords);
+            staged?.Records, staged?.FirstTimestamp);
         insert.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<byte[]> LoadStagedParts(string syncId)
+    public IReadOnlyList<StagedPartHead> LoadStagedPartHeads(string syncId)
     {
         var select = statements.Command(
-            "SELECT payload FROM batch_parts WHERE sync_id = $id AND payload IS NOT NULL ORDER BY part_number", "$id");
+            "SELECT part_number, record_count, first_timestamp FROM batch_parts WHERE sync_id = $id AND payload IS NOT NULL", "$id");
         select.Parameters[0].Value = syncId;
-        var payloads = new List<byte[]>();
+        var heads = new List<StagedPartHead>();
         using var row = select.ExecuteReader();
         while (row.Read())
         {
-            payloads.Add((byte[])row.GetValue(0));
+            heads.Add(new StagedPartHead(row.GetInt32(0), row.GetInt32(1), row.IsDBNull(2) ? null : row.GetInt64(2)));
+        }
+
+        return heads;
+    }
+
+    public IReadOnlyList<byte[]> LoadStagedParts(string syncId, IReadOnlyList<int> partNumbers)
+    {
+        var select = statements.Command(
+            "SELECT payload FROM batch_parts WHERE sync_id = $id AND part_number = $number AND payload IS NOT NULL", "$id", "$number");
+        select.Parameters[0].Value = syncId;
+        var payloads = new List<byte[]>(partNumbers.Count);
+        foreach (var number in partNumbers)
+        {
+            select.Parameters[1].Value = number;
+            using var row = select.ExecuteReader();
+            if (row.Read())
+            {
+                payloads.Add((byte[])row.GetValue(0));
+            }
         }
 
         return payloads;

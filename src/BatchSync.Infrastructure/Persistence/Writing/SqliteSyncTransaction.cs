@@ -53,12 +53,15 @@ internal sealed class SqliteSyncTransaction(SqliteSessionRows sessions, SqliteLo
     public ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(sessions.CountOpen(deviceId));
 
-    public ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(sessions.LoadStagedParts(syncId));
+    public ValueTask<IReadOnlyList<StagedPartHead>> LoadStagedPartHeadsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(sessions.LoadStagedPartHeads(syncId));
+
+    public ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(IReadOnlyList<int> partNumbers, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(sessions.LoadStagedParts(syncId, partNumbers));
 
     public ValueTask<LogAppendResult> AppendToLogsAsync(
         SyncSession session,
-        IReadOnlyList<PreparedRecord> records,
+        IAsyncEnumerable<PreparedRecord> records,
         CancellationToken cancellationToken) =>
-        ValueTask.FromResult(logs.Append(session, records));
+        ValueTask.FromResult(logs.Append(session, records, cancellationToken));
 }

@@ -167,14 +167,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<double?>("Accuracy")
-                        .HasColumnType("double precision")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("Bearing")
-                        .HasColumnType("double precision")
-                        .HasColumnName("bearing");
-
                     b.Property<long>("ContentHash")
                         .HasColumnType("bigint")
                         .HasColumnName("content_hash");
@@ -190,27 +182,9 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(128)")
                         .HasColumnName("device_id");
 
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("event_type");
-
-                    b.Property<double?>("Latitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("latitude");
-
                     b.Property<DateOnly>("LogDate")
                         .HasColumnType("date")
                         .HasColumnName("log_date");
-
-                    b.Property<double?>("Longitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("longitude");
-
-                    b.Property<double?>("Speed")
-                        .HasColumnType("double precision")
-                        .HasColumnName("speed");
 
                     b.Property<string>("SyncId")
                         .IsRequired()
@@ -227,6 +201,32 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("user_name");
+
+                    b.Property<double?>("accuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("accuracy");
+
+                    b.Property<double?>("bearing")
+                        .HasColumnType("double precision")
+                        .HasColumnName("bearing");
+
+                    b.Property<string>("event_type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_type");
+
+                    b.Property<double?>("latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<double?>("speed")
+                        .HasColumnType("double precision")
+                        .HasColumnName("speed");
 
                     b.HasKey("Id");
 
@@ -245,22 +245,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<double?>("Accuracy")
-                        .HasColumnType("double precision")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("Altitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("altitude");
-
-                    b.Property<double?>("BatteryLevel")
-                        .HasColumnType("double precision")
-                        .HasColumnName("battery_level");
-
-                    b.Property<double?>("Bearing")
-                        .HasColumnType("double precision")
-                        .HasColumnName("bearing");
-
                     b.Property<long>("ContentHash")
                         .HasColumnType("bigint")
                         .HasColumnName("content_hash");
@@ -276,31 +260,9 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(128)")
                         .HasColumnName("device_id");
 
-                    b.Property<double>("Latitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("latitude");
-
                     b.Property<DateOnly>("LogDate")
                         .HasColumnType("date")
                         .HasColumnName("log_date");
-
-                    b.Property<double>("Longitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("longitude");
-
-                    b.Property<string>("NetworkType")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("network_type");
-
-                    b.Property<string>("Provider")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("provider");
-
-                    b.Property<double?>("Speed")
-                        .HasColumnType("double precision")
-                        .HasColumnName("speed");
 
                     b.Property<string>("SyncId")
                         .IsRequired()
@@ -317,6 +279,44 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("user_name");
+
+                    b.Property<double?>("accuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("accuracy");
+
+                    b.Property<double?>("altitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("altitude");
+
+                    b.Property<double?>("battery_level")
+                        .HasColumnType("double precision")
+                        .HasColumnName("battery_level");
+
+                    b.Property<double?>("bearing")
+                        .HasColumnType("double precision")
+                        .HasColumnName("bearing");
+
+                    b.Property<double>("latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("network_type")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("network_type");
+
+                    b.Property<string>("provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider");
+
+                    b.Property<double?>("speed")
+                        .HasColumnType("double precision")
+                        .HasColumnName("speed");
 
                     b.HasKey("Id");
 
@@ -356,6 +356,10 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<int>("RecordCount")
                         .HasColumnType("integer")
                         .HasColumnName("record_count");
+
+                    b.Property<long?>("first_timestamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_timestamp");
 
                     b.Property<byte[]>("payload")
                         .HasColumnType("bytea")

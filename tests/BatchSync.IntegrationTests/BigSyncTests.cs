@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using BatchSync.IntegrationTests.Infrastructure;
+
+namespace BatchSync.IntegrationTests;
+
+/// <summary>
+/// A sync larger than what a completion carries in memory: its parts are merged as they are read,
+/// its rows go in by chunks and its files are rewritten from the tables, and it is stored exactly
+/// once, in order, like a small one.
+/// </summary>
+public sealed class BigSyncTests : IDisposable
+{
+    private const int PerPart = 1000;
+    private const int Parts = 30;
+
+    private readonly BatchSyncApp _app = new(new()
+    {
+        ["BatchSync:Limits:MaxBatchSize"] = PerPart.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["BatchSync:Limits:MaxBatchParts"] = "100",
+        ["BatchSync:Limits:MaxRequestBodyBytes"] = (16 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task PartsOverlappingInTime_SomeSentBefore_SomeTwice_StoredOnceInOrderFilesMatchTables()
+    {
+        var client = _app.ClientWith(BatchSyncApp.DeviceToken);
+        var device = SyncData.NewId("big");
+        var records = SyncData.Records(Parts * PerPart, stepMs: 5000);
+
+        // A few of them stored earlier by a sync of their own, in the middle of the big one's days.
+        var earlier = records.Skip(15_000).Take(100).ToList();
+        await client.PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, earlier)).Ok();
+
+        // Every part spans the whole sync (record i in part i % Parts), and part 1 repeats part 2's first record.
+        var byPart = Enumerable.Range(0, Parts).Select(p => records.Where((_, i) => i % Parts == p).ToList()).ToList();
+        byPart[0][^1] = (JsonObject)byPart[1][0].DeepClone();
+        var syncId = SyncData.NewId(device);
+        var bodies = byPart.Select((part, i) => SyncData.Part(syncId, device, i + 1, Parts, part)).ToList();
+        foreach (var body in bodies.Skip(1).Reverse())
+        {
+            await client.PostPart(body).Ok();
+        }
+
+        var completed = await (await client.PostPart(bodies[0]).Ok()).Json();
+
+        Assert.True(completed.GetProperty("sync_complete").GetBoolean());
+        var sent = byPart.SelectMany(p => p).ToList();
+        StoredLogs.AssertExactlyOnce(_app.DataDirectory, device, sent);
+        StoredLogs.AssertFilesMatchTables(_app.DataDirectory);
+        var counted = completed.GetProperty("processing_results").EnumerateObject()
+            .Sum(type => type.Value.EnumerateObject().Sum(day => day.Value.GetInt32()));
+        Assert.Equal(sent.Count, counted);
+        var distinct = sent.Select(r => r.ToJsonString()).Distinct().Count();
+        Assert.Equal(distinct - earlier.Count, completed.GetProperty("new_records").GetInt32());
+        Assert.Equal(sent.Count - distinct + earlier.Count, completed.GetProperty("already_stored").GetInt32());
+    }
+}
