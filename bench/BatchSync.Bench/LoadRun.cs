@@ -106,7 +106,8 @@ internal static class LoadRun
     }
 
     /// <summary>One part in the seed's format: nine GPS fixes to one driving event, a fix a second.</summary>
-    private static long WritePart(ArrayBufferWriter<byte> buffer, string syncId, string device, int part, int totalParts, int records, long timestamp)
+    /// <returns>The last record's timestamp, where the next part goes on from.</returns>
+    internal static long WritePart(ArrayBufferWriter<byte> buffer, string syncId, string device, int part, int totalParts, int records, long timestamp)
     {
         using var w = new Utf8JsonWriter(buffer);
         w.WriteStartObject();

@@ -7,7 +7,12 @@ using BatchSync.Testing;
 
 // Load test: starts the server (or several instances on one PostgreSQL database) on 127.0.0.1 with a
 // fresh data folder, has N clients upload complete syncs for a while, and prints throughput, part
-// latency, errors and the servers' peak memory.
+// latency, errors and the servers' peak memory. With --big-sync: one device's very large sync instead (BigSync).
+if (args.Contains("--big-sync"))
+{
+    return await BigSync.RunAsync(BigSyncOptions.Parse(args));
+}
+
 var options = BenchOptions.Parse(args);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "batchsync-bench", Guid.NewGuid().ToString("N"));
 const string token = "bench-device-token";
