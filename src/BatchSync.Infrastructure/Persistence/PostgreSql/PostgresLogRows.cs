@@ -132,7 +132,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         }
 
         await using var insert = new NpgsqlCommand(statements.InsertFromArrays, connection, transaction);
-        AddOrigin(insert, session);
+        AddOrigin(insert, session, rows);
         insert.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = dates });
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = timestamps });
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = hashes });
@@ -189,7 +189,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         }
 
         await using var insert = new NpgsqlCommand(statements.InsertFromStaging, connection, transaction);
-        AddOrigin(insert, session);
+        AddOrigin(insert, session, rows);
         var counts = await CountNewAsync(insert, cancellationToken);
 
         // ON COMMIT DELETE ROWS empties it at the end; a second table of the same completion starts empty too.
@@ -198,11 +198,14 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         return counts;
     }
 
-    private static void AddOrigin(NpgsqlCommand insert, SyncSession session)
+    /// <summary>The sync's device, user and id, and the range of the rows' timestamps (they come in log order).</summary>
+    private static void AddOrigin(NpgsqlCommand insert, SyncSession session, List<PreparedRecord> rows)
     {
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.UserName });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.SyncId });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Record.Timestamp });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Record.Timestamp });
     }
 
     private static async Task<Dictionary<DateOnly, NewRows>> CountNewAsync(NpgsqlCommand insert, CancellationToken cancellationToken)

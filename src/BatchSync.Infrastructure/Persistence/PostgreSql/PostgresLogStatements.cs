@@ -8,8 +8,8 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// The PostgreSQL statements that add a completion's records to one log table, written from the type's
 /// fields in <see cref="RecordSchema"/>: each skips the records the table holds already (an anti-join on
 /// the primary key) and returns the date and timestamp of those it added. From arrays, the parameters are
-/// the sync's device, user and id, then one array per column: log date, timestamp, content hash, data,
-/// then the fields in order. From staging, a temporary table filled by binary COPY.
+/// the sync's device, user and id, the first and last timestamp of the rows, then one array per column:
+/// log date, timestamp, content hash, data, then the fields in order. From staging, a temporary table filled by binary COPY.
 /// </summary>
 internal sealed record PostgresLogStatements(
     ImmutableArray<RecordField> Fields,
@@ -29,14 +29,16 @@ internal sealed record PostgresLogStatements(
         var columns = Shared + string.Concat(fields.Select(f => ", " + f.Column));
         var fieldColumns = string.Concat(fields.Select(f => ", " + f.Column));
         var sqlTypes = fields.Select(f => f.Kind == FieldKind.Number ? "float8" : "text").ToList();
+        // The range of the rows' timestamps ($4, $5) bounds what the anti-join reads of the device's
+        // rows, so the chunks of a big completion do not each read the rows the chunks before added.
         var stored =
-            $"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.device_id = $1 AND x.timestamp = r.timestamp " +
-            "AND x.content_hash = r.content_hash AND x.log_date = r.log_date) ";
+            $"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.device_id = $1 AND x.timestamp BETWEEN $4 AND $5 " +
+            "AND x.timestamp = r.timestamp AND x.content_hash = r.content_hash AND x.log_date = r.log_date) ";
 
-        var arrays = string.Concat(sqlTypes.Select((t, i) => $", ${8 + i}::{t}[]"));
+        var arrays = string.Concat(sqlTypes.Select((t, i) => $", ${10 + i}::{t}[]"));
         var fromArrays =
             $"INSERT INTO {table} ({columns}) SELECT $1, $2, $3, r.log_date, r.timestamp, r.content_hash, r.data{fieldColumns} " +
-            $"FROM unnest($4::date[], $5::bigint[], $6::bigint[], $7::text[]{arrays}) WITH ORDINALITY " +
+            $"FROM unnest($6::date[], $7::bigint[], $8::bigint[], $9::text[]{arrays}) WITH ORDINALITY " +
             $"AS r(log_date, timestamp, content_hash, data{fieldColumns}, ord) " +
             stored + "ORDER BY r.ord RETURNING log_date, timestamp";
 
