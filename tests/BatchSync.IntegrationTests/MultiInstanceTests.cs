@@ -134,10 +134,25 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IDisposable
         var fleet = Fleet.Create("pgdown", devices: 4, syncsPerDevice: 4, partsPerSync: 4, recordsPerPart: 30, seed: 29);
         using var cluster = await Cluster.StartAsync(2, Start);
         var unavailable = 0;
-        var phones = fleet.Devices.Select((device, d) => Task.Run(() => UploadWithRetriesAsync(cluster, fleet, device, d, onUnavailable: () => Interlocked.Increment(ref unavailable)))).ToList();
-        await Task.Delay(700);
-        PostgresServer.Restart(TimeSpan.FromSeconds(2));
+
+        // Each phone uploads half its syncs, waits for the database to go down, then uploads the rest.
+        var halfway = fleet.Devices.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var phones = fleet.Devices.Select((device, d) => Task.Run(() => UploadWithRetriesAsync(
+            cluster,
+            fleet,
+            device,
+            d,
+            onUnavailable: () => Interlocked.Increment(ref unavailable),
+            halfway: () =>
+            {
+                halfway[d].SetResult();
+                return down.Task;
+            }))).ToList();
+        await Task.WhenAll(halfway.Select(h => h.Task));
+        var restart = Task.Run(() => PostgresServer.Restart(TimeSpan.FromSeconds(2), whileDown: down.SetResult));
         await Task.WhenAll(phones);
+        await restart;
 
         output.WriteLine($"{unavailable} answers 503 while PostgreSQL was down");
         Assert.True(unavailable > 0, "some part arrived while the database was down");
@@ -187,11 +202,18 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IDisposable
     private static bool Flag(JsonElement body, string name) => body.TryGetProperty(name, out var flag) && flag.GetBoolean();
 
     /// <summary>A phone that keeps sending each part (to the next instance) until it is acknowledged.</summary>
-    private static async Task UploadWithRetriesAsync(Cluster cluster, Fleet fleet, string device, int offset, Action? onUnavailable = null)
+    private static async Task UploadWithRetriesAsync(
+        Cluster cluster, Fleet fleet, string device, int offset, Action? onUnavailable = null, Func<Task>? halfway = null)
     {
         var n = offset;
-        foreach (var sync in fleet.Syncs.Where(s => s.DeviceId == device))
+        var syncs = fleet.Syncs.Where(s => s.DeviceId == device).ToList();
+        foreach (var (sync, index) in syncs.Select((s, i) => (s, i)))
         {
+            if (index == syncs.Count / 2 && halfway is not null)
+            {
+                await halfway();
+            }
+
             foreach (var part in sync.Parts)
             {
                 for (var attempt = 0; ; attempt++)

@@ -31,7 +31,8 @@ internal static class PostgresServer
     }
 
     /// <summary>Restarts the server (fast shutdown: every connection is cut, nothing committed is lost).</summary>
-    public static void Restart(TimeSpan downFor)
+    /// <summary>Stops the suite's own server, calls <paramref name="whileDown"/>, and starts it again after <paramref name="downFor"/>.</summary>
+    public static void Restart(TimeSpan downFor, Action? whileDown = null)
     {
         var server = Server.Value;
         if (server.Folder is null)
@@ -40,6 +41,7 @@ internal static class PostgresServer
         }
 
         Run(server.Bin, "pg_ctl", $"-D {server.Folder}/data -m fast -w stop");
+        whileDown?.Invoke();
         Thread.Sleep(downFor);
         Run(server.Bin, "pg_ctl", $"-D {server.Folder}/data -l {server.Folder}/log -w start");
     }
