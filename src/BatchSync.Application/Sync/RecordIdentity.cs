@@ -122,12 +122,33 @@ public static class RecordIdentity
             return false;
         }
 
+        // At most 15 significant digits: distinct decimals that short are distinct doubles (DBL_DIG), so
+        // none shorter reads back as the same double, and the text is the shortest one already.
+        if (SignificantDigits(digits) <= 15)
+        {
+            return true;
+        }
+
         Span<byte> shortest = stackalloc byte[32];
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             && value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture)
             && shortest[..written].SequenceEqual(text)
             ? true
             : IsInItsOneFormTheLongWay(text);
+    }
+
+    private static int SignificantDigits(ReadOnlySpan<byte> plain)
+    {
+        var count = 0;
+        foreach (var c in plain)
+        {
+            if (c != '.' && (count > 0 || c != '0'))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>

@@ -71,4 +71,34 @@ public sealed class RecordIdentityTests
 
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(RecordIdentity.Json(json)));
     }
+
+    [Fact]
+    public void Json_QuickCheckOfANumbersForm_AgreesWithTheLongWay_ForManyDecimals()
+    {
+        // Decimals of 1 to 18 significant digits at every scale a phone's JSON uses, and past them.
+        var random = new Random(12345);
+        var disagreements = new List<string>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var digits = string.Concat(Enumerable.Range(0, random.Next(1, 19)).Select(_ => (char)('0' + random.Next(10))));
+            var leadingZeros = random.Next(0, 8);
+            var point = random.Next(0, digits.Length + 1);
+            var whole = digits[..point].TrimStart('0');
+            var number = (random.Next(2) == 0 ? "-" : "") +
+                (whole.Length == 0 ? "0." + new string('0', leadingZeros) + digits[point..] : whole + (point < digits.Length ? "." + digits[point..] : ""));
+            if (number.EndsWith('.') || number is "-0." or "0." || number.EndsWith("-0", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var json = Encoding.UTF8.GetString(RecordIdentity.Json(Encoding.UTF8.GetBytes($$"""{"n":{{number}}}""")));
+            var expected = $$"""{"n":{{RecordIdentity.Number(Encoding.UTF8.GetBytes(number))}}}""";
+            if (json != expected)
+            {
+                disagreements.Add($"{number}: {json} != {expected}");
+            }
+        }
+
+        Assert.Empty(disagreements);
+    }
 }
