@@ -33,8 +33,10 @@ public static class BatchSyncTracing
 
         var now = DateTimeOffset.UtcNow;
         var from = parent.GetCustomProperty(MarkProperty) is DateTimeOffset mark ? mark : new DateTimeOffset(parent.StartTimeUtc);
-        using (Source.StartActivity(name, ActivityKind.Internal, parent.Context, startTime: from))
+        using (var step = Source.StartActivity(name, ActivityKind.Internal, parent.Context, startTime: from))
         {
+            // Ends where the next step starts, however late this thread gets to stop it.
+            step?.SetEndTime(now.UtcDateTime);
         }
 
         parent.SetCustomProperty(MarkProperty, now);

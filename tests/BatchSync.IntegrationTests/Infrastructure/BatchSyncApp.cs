@@ -101,6 +101,7 @@ public class BatchSyncApp : WebApplicationFactory<Program>
         // Pooled connections are left alone: clearing every pool would race with the other tests'
         // servers, and on Linux a folder goes away with connections to its files still open.
         base.Dispose(disposing);
+        WaitUntilTheFolderIsFree();
         if (KeepDataDirectory)
         {
             return;
@@ -112,6 +113,34 @@ public class BatchSyncApp : WebApplicationFactory<Program>
         }
         catch (DirectoryNotFoundException)
         {
+        }
+    }
+
+    /// <summary>
+    /// The host is disposed twice, here and by the entry point's <c>app.Run()</c>, and the later call
+    /// returns at once while the first may still be stopping the writers: the server has let the data
+    /// folder go only once its lock is free. Without this, a server started next on the folder may find
+    /// it still taken and exit.
+    /// </summary>
+    private void WaitUntilTheFolderIsFree()
+    {
+        var path = Path.Combine(DataDirectory, "batchsync.lock");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (File.Exists(path))
+        {
+            try
+            {
+                using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                return;
+            }
+            catch (FileNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class BatchSyncTracingTests : IDisposable
         Assert.Equal(["first", "second"], steps.Select(s => s.OperationName));
         Assert.All(steps, s => Assert.Equal(parent.SpanId, s.ParentSpanId));
         Assert.Equal(parent.StartTimeUtc, steps[0].StartTimeUtc);
-        Assert.True(steps[1].StartTimeUtc >= steps[0].StartTimeUtc + steps[0].Duration - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(steps[0].StartTimeUtc + steps[0].Duration, steps[1].StartTimeUtc);
         Assert.True(steps[1].Duration >= TimeSpan.FromMilliseconds(4));
     }
 
