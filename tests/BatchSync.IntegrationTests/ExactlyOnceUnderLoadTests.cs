@@ -80,13 +80,7 @@ public sealed class ExactlyOnceUnderLoadTests(ITestOutputHelper output) : IDispo
 
         // A phone cut off after its completion committed leaves that completion's files owed; the
         // server writes them on its own (PostgreSQL's catch-up runs every 2 s) within a bounded time.
-        var owedUntil = DateTime.UtcNow.AddSeconds(30);
-        while (StoredLogs.OwedFiles(_data) > 0 && DateTime.UtcNow < owedUntil)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(0L, StoredLogs.OwedFiles(_data));
+        await Eventually.True(() => StoredLogs.OwedFiles(_data) == 0, TimeSpan.FromSeconds(30), "owed files caught up");
         StoredLogs.AssertFilesMatchTables(_data);
 
         // Every part was answered 200 in the end; on the way, the server failed none of them (a failed write is a 500).
