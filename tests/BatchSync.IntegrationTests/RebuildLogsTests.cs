@@ -51,12 +51,15 @@ public sealed class RebuildLogsTests : IDisposable
         var stray = Path.Combine(_data, "logs", "location", "1999-01-01", "nobody.jsonl");
         Directory.CreateDirectory(Path.GetDirectoryName(stray)!);
         File.WriteAllText(stray, "{}\n");
+        var interrupted = files[3] + ".tmp";                                       // a rewrite cut short
+        File.WriteAllText(interrupted, "{\"n\":");
 
         var (code, output) = await ServerProcess.RunCommandAsync(ServerDll, _data, "rebuild-logs");
 
         Assert.True(code == 0, output);
         Assert.Contains($"Rebuilt {files.Length} dated log files", output);
         Assert.False(File.Exists(stray));
+        Assert.False(File.Exists(interrupted));
         StoredLogs.AssertFilesMatchTables(_data);
         foreach (var device in fleet.Devices)
         {

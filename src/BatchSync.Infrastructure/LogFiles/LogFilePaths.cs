@@ -1,3 +1,4 @@
+using System.Globalization;
 using BatchSync.Application.Common;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -24,5 +25,21 @@ internal sealed class LogFilePaths(string dataDirectory)
         }
 
         return path;
+    }
+
+    /// <summary>The file a path under <c>logs/</c> is (or is the temporary file of), or null when it is none a server writes.</summary>
+    public (RecordType Type, DateOnly Date, string DeviceId)? Parse(string path)
+    {
+        var parts = Path.GetRelativePath(_root, Path.GetFullPath(path)).Split(Path.DirectorySeparatorChar);
+        if (parts.Length != 3 || !RecordTypes.TryParse(parts[0], out var type) ||
+            !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return null;
+        }
+
+        var name = parts[2];
+        var deviceId = name.EndsWith(".jsonl.tmp", StringComparison.Ordinal) ? name[..^".jsonl.tmp".Length]
+            : name.EndsWith(".jsonl", StringComparison.Ordinal) ? name[..^".jsonl".Length] : "";
+        return Identifiers.IsValid(deviceId) ? (type, date, deviceId) : null;
     }
 }

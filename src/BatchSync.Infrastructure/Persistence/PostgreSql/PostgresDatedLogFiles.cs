@@ -40,13 +40,12 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     }
 
     /// <summary>
-    /// Rewrites every file the tables back, each under its lock, and deletes log files no row backs
-    /// (and temporary files an interrupted rewrite left) that are older than this run, so a file a
-    /// server creates meanwhile is left alone.
+    /// Rewrites every file the tables back, each under its lock, and deletes log files no row backs (and
+    /// temporary files an interrupted rewrite left). A file the first pass did not write is judged again
+    /// under its own lock: if a server committed rows for it meanwhile, it is rewritten; if not, deleted.
     /// </summary>
     public async Task<(int Files, int Removed)> RebuildAllAsync(CancellationToken cancellationToken)
     {
-        var started = DateTime.UtcNow.AddSeconds(-1);
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var type in Enum.GetValues<RecordType>())
         {
@@ -70,20 +69,74 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
 
         var removed = 0;
         var root = Path.Combine(database.DataDirectory, "logs");
-        if (Directory.Exists(root))
+        var others = Directory.Exists(root)
+            ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".jsonl.tmp", StringComparison.Ordinal))
+                .Where(f => !written.Contains(f))
+                .ToList()
+            : [];
+        foreach (var file in others)
         {
-            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            if (written.Contains(file) || !File.Exists(file))
             {
-                if (!written.Contains(file) && File.GetLastWriteTimeUtc(file) < started &&
-                    (file.EndsWith(".jsonl", StringComparison.Ordinal) || file.EndsWith(".jsonl.tmp", StringComparison.Ordinal)))
-                {
-                    File.Delete(file);
-                    removed++;
-                }
+                continue;
+            }
+
+            if (database.LogFilePaths.Parse(file) is not { } key)
+            {
+                File.Delete(file);
+                removed++;
+                continue;
+            }
+
+            var path = database.LogFilePaths.Of(key.Type, key.Date, key.DeviceId);
+            if (written.Contains(path))
+            {
+                // A temporary file beside a file this run rewrote: a server's rewrite under way, or one cut short.
+                removed += await DeleteUnlessBackedAsync(key, file, temporaryOnly: true, cancellationToken);
+                continue;
+            }
+
+            var deleted = await DeleteUnlessBackedAsync(key, file, temporaryOnly: false, cancellationToken);
+            removed += deleted;
+            if (deleted == 0)
+            {
+                written.Add(path);
             }
         }
 
         return (written.Count, removed);
+    }
+
+    /// <summary>
+    /// Under the file's lock: deletes <paramref name="file"/> when the tables hold no row for it, or, with
+    /// <paramref name="temporaryOnly"/>, whenever no writer is at work on it. A file rows back is rewritten.
+    /// </summary>
+    private async Task<int> DeleteUnlessBackedAsync(
+        (RecordType Type, DateOnly Date, string DeviceId) key, string file, bool temporaryOnly, CancellationToken cancellationToken)
+    {
+        await using var fileLock = await PostgresFileLock.TakeAsync(database, logger, key.Type, key.DeviceId, key.Date, wait: true, cancellationToken);
+        if (!temporaryOnly)
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var exists = new NpgsqlCommand(
+                $"SELECT EXISTS (SELECT 1 FROM {LogTables.Of(key.Type)} WHERE device_id = $1 AND log_date = $2)", connection);
+            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.DeviceId });
+            exists.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = key.Date });
+            if (await exists.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                await WriteLockedAsync(connection, key.Type, key.DeviceId, key.Date, rebuild: true, cancellationToken);
+                return 0;
+            }
+        }
+
+        if (!File.Exists(file))
+        {
+            return 0;
+        }
+
+        File.Delete(file);
+        return 1;
     }
 
     /// <summary>
@@ -93,23 +146,15 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     /// </summary>
     public async Task<bool> WriteFileAsync(RecordType type, string deviceId, DateOnly date, bool wait, bool rebuild, CancellationToken cancellationToken)
     {
-        var fileKey = $"{type.WireName()}/{LogCalendar.Format(date)}/{deviceId}";
-        await using var lockConnection = await database.LockSource.OpenConnectionAsync(cancellationToken);
-        if (!await LockAsync(lockConnection, fileKey, wait, cancellationToken))
+        await using var fileLock = await PostgresFileLock.TakeAsync(database, logger, type, deviceId, date, wait, cancellationToken);
+        if (fileLock is null)
         {
             return false;
         }
 
-        try
-        {
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-            await WriteLockedAsync(connection, type, deviceId, date, rebuild, cancellationToken);
-            return true;
-        }
-        finally
-        {
-            await UnlockAsync(lockConnection, fileKey);
-        }
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await WriteLockedAsync(connection, type, deviceId, date, rebuild, cancellationToken);
+        return true;
     }
 
     private async Task WriteLockedAsync(NpgsqlConnection connection, RecordType type, string deviceId, DateOnly date, bool rebuild, CancellationToken cancellationToken)
@@ -161,33 +206,6 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task<bool> LockAsync(NpgsqlConnection connection, string fileKey, bool wait, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            wait ? "SELECT pg_advisory_lock($1, hashtext($2)), true" : "SELECT pg_try_advisory_lock($1, hashtext($2))", connection);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.LogFile });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fileKey });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return reader.GetBoolean(wait ? 1 : 0);
-    }
-
-    private async Task UnlockAsync(NpgsqlConnection connection, string fileKey)
-    {
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1, hashtext($2))", connection);
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLocks.LogFile });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fileKey });
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-        {
-            // Its return to the pool resets the session (DISCARD ALL), which releases the lock.
-            logger.LogWarning("Lock on dated log file {File} not released at once ({Reason}); the pool's reset releases it", fileKey, e.Message);
-        }
     }
 
     private static void AddFileParameters(NpgsqlCommand command, RecordType type, string deviceId, DateOnly date)
