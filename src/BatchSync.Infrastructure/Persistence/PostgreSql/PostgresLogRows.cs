@@ -226,12 +226,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
     }
 
     private static async Task<long> AddOutboxAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        SyncSession session,
-        RecordType type,
-        DateOnly date,
-        long firstTimestamp,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SyncSession session, RecordType type, DateOnly date, long firstTimestamp,
         CancellationToken cancellationToken)
     {
         await using var insert = new NpgsqlCommand(
