@@ -69,13 +69,12 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
 
         var removed = 0;
         var root = Path.Combine(database.DataDirectory, "logs");
-        var others = Directory.Exists(root)
+        var candidates = Directory.Exists(root)
             ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
                 .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".jsonl.tmp", StringComparison.Ordinal))
-                .Where(f => !written.Contains(f))
                 .ToList()
             : [];
-        foreach (var file in others)
+        foreach (var file in candidates)
         {
             if (written.Contains(file) || !File.Exists(file))
             {
@@ -115,7 +114,7 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     private async Task<int> DeleteUnlessBackedAsync(
         (RecordType Type, DateOnly Date, string DeviceId) key, string file, bool temporaryOnly, CancellationToken cancellationToken)
     {
-        await using var fileLock = await PostgresFileLock.TakeAsync(database, logger, key.Type, key.DeviceId, key.Date, wait: true, cancellationToken);
+        await using var fileLock = await PostgresSessionLock.TakeFileAsync(database, logger, key.Type, key.DeviceId, key.Date, wait: true, cancellationToken);
         if (!temporaryOnly)
         {
             await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
@@ -146,7 +145,7 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     /// </summary>
     public async Task<bool> WriteFileAsync(RecordType type, string deviceId, DateOnly date, bool wait, bool rebuild, CancellationToken cancellationToken)
     {
-        await using var fileLock = await PostgresFileLock.TakeAsync(database, logger, type, deviceId, date, wait, cancellationToken);
+        await using var fileLock = await PostgresSessionLock.TakeFileAsync(database, logger, type, deviceId, date, wait, cancellationToken);
         if (fileLock is null)
         {
             return false;
