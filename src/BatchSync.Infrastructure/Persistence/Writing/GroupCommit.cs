@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using BatchSync.Application.Diagnostics;
-using BatchSync.Infrastructure.LogFiles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -9,13 +8,13 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
 /// One group commit of the writer thread: what is queued runs in one transaction, each item under a
-/// savepoint so that a failing item undoes only itself, and commits once; only then are the committed
-/// file changes handed to the log file writer and the items answered.
+/// savepoint so that a failing item undoes only itself, and commits once; the committed group goes to
+/// the <see cref="WalFlusher"/>, which hands its file changes to the log file writer and answers its
+/// items once the log is on disk.
 /// </summary>
 internal sealed class GroupCommit(
     ConcurrentQueue<WorkItem> queue,
-    CommittedLogFiles committed,
-    LogFileWriter files,
+    WalFlusher flusher,
     BatchSyncMetrics metrics,
     ILogger logger)
 {
@@ -108,15 +107,9 @@ internal sealed class GroupCommit(
             return;
         }
 
-        if (pendingFiles.Count > 0)
-        {
-            CrashPoints.Reach(CrashPoints.AfterCommit);
-            committed.Add(pendingFiles);
-            files.Post([.. pendingFiles]);
-            pendingFiles.Clear();
-        }
-
-        done.ForEach(item => item.Complete());
+        // Answered, and the files handed over, once the log is synced; the writer goes on meanwhile.
+        flusher.Post(done, [.. pendingFiles]);
+        pendingFiles.Clear();
     }
 
     private static void TryRollback(WriteContext context)

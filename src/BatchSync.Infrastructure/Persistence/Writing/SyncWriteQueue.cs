@@ -131,7 +131,10 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
     {
         using var _ = connection;
         using var context = new WriteContext(connection, _calendar);
-        var groups = new GroupCommit(_queue, _committed, files, _metrics, _logger);
+
+        // Disposed first: what was committed is answered before the connection closes.
+        using var flusher = new WalFlusher(_database.DatabasePath, _committed, files, _logger);
+        var groups = new GroupCommit(_queue, flusher, _metrics, _logger);
         while (true)
         {
             if (_queue.IsEmpty)

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using BatchSync.Infrastructure.LogFiles;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace BatchSync.Infrastructure.Persistence.Writing;
+
+/// <summary>
+/// Makes the writer's committed groups durable beside it: the writer commits without syncing
+/// (<c>synchronous=NORMAL</c>: atomic and in order, not yet on disk) and goes on with the next group,
+/// while this thread syncs the write-ahead log and only then hands the groups' file changes to the log
+/// file writer and answers their callers. One sync covers every group committed before it started. What
+/// a caller hears "stored" has been synced, as with <c>synchronous=FULL</c>; a power cut can only take
+/// groups nobody was answered for, which their clients send again.
+/// </summary>
+internal sealed class WalFlusher : IDisposable
+{
+    private readonly BlockingCollection<Group> _groups = new();
+    private readonly string _walPath;
+    private readonly CommittedLogFiles _committed;
+    private readonly LogFileWriter _files;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+    private SafeFileHandle? _wal;
+
+    public WalFlusher(string databasePath, CommittedLogFiles committed, LogFileWriter files, ILogger logger)
+    {
+        _walPath = databasePath + "-wal";
+        _committed = committed;
+        _files = files;
+        _logger = logger;
+        _thread = new Thread(Run) { Name = "wal-flusher", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>A committed group: answered, and its file changes handed over, once the log is synced.</summary>
+    public void Post(List<WorkItem> done, List<LogFileChange> files) => _groups.Add(new Group(done, files));
+
+    /// <summary>Answers what was posted, then stops.</summary>
+    public void Dispose()
+    {
+        _groups.CompleteAdding();
+        _thread.Join();
+        _groups.Dispose();
+        _wal?.Dispose();
+    }
+
+    private void Run()
+    {
+        var batch = new List<Group>();
+        foreach (var first in _groups.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            while (_groups.TryTake(out var next))
+            {
+                batch.Add(next);
+            }
+
+            var failure = Sync();
+            foreach (var group in batch)
+            {
+                Answer(group, failure);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private Exception? Sync()
+    {
+        try
+        {
+            _wal ??= File.OpenHandle(_walPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(_wal);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(e, "Syncing the write-ahead log failed; the writes it covers are told to retry");
+            return e;
+        }
+    }
+
+    private void Answer(Group group, Exception? failure)
+    {
+        if (failure is not null)
+        {
+            // Committed but not known to be on disk: the files stay owed (their outbox rows are in the
+            // tables), and each caller retries into what is stored.
+            group.Files.ForEach(f => f.MarkFailed(failure));
+            group.Done.ForEach(item => item.Fail(failure));
+            return;
+        }
+
+        if (group.Files.Count > 0)
+        {
+            CrashPoints.Reach(CrashPoints.AfterCommit);
+            _committed.Add(group.Files);
+            _files.Post(group.Files);
+        }
+
+        group.Done.ForEach(item => item.Complete());
+    }
+
+    private sealed record Group(List<WorkItem> Done, List<LogFileChange> Files);
+}
