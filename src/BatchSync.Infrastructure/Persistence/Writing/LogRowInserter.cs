@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -13,7 +14,7 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// bound as it is), because binding through ADO.NET parameters cost several times the insert itself.
 /// A record already stored for the device (same timestamp and content) is skipped by the unique key.
 /// </summary>
-internal sealed class LogRowInserter : IDisposable
+internal sealed partial class LogRowInserter : IDisposable
 {
     private const string Conflict = " ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING";
 
@@ -35,27 +36,34 @@ internal sealed class LogRowInserter : IDisposable
     }
 
     /// <summary>Inserts the row; false when the device's log already held the record.</summary>
-    public bool Insert(Origin origin, PreparedRecord prepared)
+    public unsafe bool Insert(Origin origin, PreparedRecord prepared)
     {
         var stmt = _inserts[(int)prepared.Record.Type];
-        Check(raw.sqlite3_bind_text(stmt, 1, origin.DeviceId));
-        Check(raw.sqlite3_bind_text(stmt, 2, origin.UserName));
-        Check(raw.sqlite3_bind_text(stmt, 3, origin.SyncId));
-        Check(raw.sqlite3_bind_text(stmt, 4, DateText(prepared.LogDate)));
-        Check(raw.sqlite3_bind_int64(stmt, 5, prepared.Record.Timestamp));
-        Check(raw.sqlite3_bind_int64(stmt, 6, prepared.ContentHash));
-        Check(raw.sqlite3_bind_text(stmt, 7, prepared.Json));
-        var fields = RecordSchema.Of(prepared.Record.Type);
-        for (var i = 0; i < fields.Length; i++)
+        var date = DateText(prepared.LogDate);
+        int rc;
+        fixed (byte* device = origin.DeviceId, user = origin.UserName, sync = origin.SyncId, day = date, json = prepared.Json)
         {
-            var value = prepared.Record[fields[i]];
-            Check(!value.HasValue ? raw.sqlite3_bind_null(stmt, 8 + i)
-                : fields[i].Kind == FieldKind.Number ? raw.sqlite3_bind_double(stmt, 8 + i, value.Number)
-                : raw.sqlite3_bind_text(stmt, 8 + i, value.Text));
+            // The longest values are bound where they lie (pinned until the step is done), not copied.
+            Check(BindInPlace(stmt, 1, device, origin.DeviceId.Length));
+            Check(BindInPlace(stmt, 2, user, origin.UserName.Length));
+            Check(BindInPlace(stmt, 3, sync, origin.SyncId.Length));
+            Check(BindInPlace(stmt, 4, day, date.Length));
+            Check(raw.sqlite3_bind_int64(stmt, 5, prepared.Record.Timestamp));
+            Check(raw.sqlite3_bind_int64(stmt, 6, prepared.ContentHash));
+            Check(BindInPlace(stmt, 7, json, prepared.Json.Length));
+            var fields = RecordSchema.Of(prepared.Record.Type);
+            for (var i = 0; i < fields.Length; i++)
+            {
+                var value = prepared.Record[fields[i]];
+                Check(!value.HasValue ? raw.sqlite3_bind_null(stmt, 8 + i)
+                    : fields[i].Kind == FieldKind.Number ? raw.sqlite3_bind_double(stmt, 8 + i, value.Number)
+                    : raw.sqlite3_bind_text(stmt, 8 + i, value.Text));
+            }
+
+            rc = raw.sqlite3_step(stmt);
+            raw.sqlite3_reset(stmt);
         }
 
-        var rc = raw.sqlite3_step(stmt);
-        raw.sqlite3_reset(stmt);
         if (rc != raw.SQLITE_DONE)
         {
             Check(rc);
@@ -85,6 +93,13 @@ internal sealed class LogRowInserter : IDisposable
             $"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7{values}){Conflict}";
     }
 
+    /// <summary>
+    /// Binds UTF-8 without SQLite copying it (SQLITE_STATIC): the bytes must stay where they are until the
+    /// statement has stepped. Every insert binds all its values again, so none is read after its step.
+    /// </summary>
+    private static unsafe int BindInPlace(sqlite3_stmt stmt, int index, byte* text, int length) =>
+        length == 0 ? raw.sqlite3_bind_text(stmt, index, "") : NativeMethods.BindText(stmt.DangerousGetHandle(), index, text, length, IntPtr.Zero);
+
     private sqlite3_stmt Prepare(string sql)
     {
         Check(raw.sqlite3_prepare_v2(_db, sql, out var stmt));
@@ -113,5 +128,12 @@ internal sealed class LogRowInserter : IDisposable
         {
             throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
         }
+    }
+
+    private static unsafe partial class NativeMethods
+    {
+        /// <summary>The SQLite library the ADO.NET provider loads; its <c>sqlite3_bind_text</c> with a destructor of our choosing.</summary>
+        [LibraryImport("e_sqlite3", EntryPoint = "sqlite3_bind_text")]
+        internal static partial int BindText(IntPtr statement, int index, byte* text, int length, IntPtr destructor);
     }
 }
