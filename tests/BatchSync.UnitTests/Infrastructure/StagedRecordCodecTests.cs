@@ -39,6 +39,31 @@ public class StagedRecordCodecTests
     }
 
     [Fact]
+    public void Decode_PartStagedCompressed_ReadsTheSameRecords()
+    {
+        var codec = new StagedRecordCodec();
+        var current = codec.Encode(Records);
+        var list = current.AsSpan(5);
+        var packed = new byte[5 + BrotliEncoder.GetMaxCompressedLength(list.Length)];
+        Assert.True(BrotliEncoder.TryCompress(list, packed.AsSpan(5), out var written, quality: 1, window: 22));
+        packed[0] = 2;
+        BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(1), list.Length);
+
+        var decoded = new List<PreparedRecord>();
+        codec.Decode(packed[..(5 + written)], decoded);
+
+        AssertSame(Records, decoded);
+    }
+
+    [Fact]
+    public void Decode_CutShort_ThrowsInvalidData()
+    {
+        var payload = new StagedRecordCodec().Encode(Records);
+
+        Assert.Throws<InvalidDataException>(() => new StagedRecordCodec().Decode(payload[..^3], []));
+    }
+
+    [Fact]
     public void Decode_UnknownVersion_Throws()
     {
         Assert.Throws<InvalidDataException>(() => new StagedRecordCodec().Decode([9, 0, 0, 0, 0], []));
