@@ -56,6 +56,20 @@ public class StagedRecordCodecTests
     }
 
     [Fact]
+    public void EncodeDecode_PartOverTheCompressionThreshold_StoredCompressedAndReadBack()
+    {
+        var codec = new StagedRecordCodec();
+        var many = Enumerable.Range(0, 2000).Select(i => Records[i % Records.Count] with { Position = i }).ToList();
+        var payload = codec.Encode(many);
+        var decoded = new List<PreparedRecord>();
+        codec.Decode(payload, decoded);
+
+        Assert.Equal(2, payload[0]);
+        Assert.Equal(3, codec.Encode(Records)[0]);
+        AssertSame(many, decoded);
+    }
+
+    [Fact]
     public void Decode_CutShort_ThrowsInvalidData()
     {
         var payload = new StagedRecordCodec().Encode(Records);
