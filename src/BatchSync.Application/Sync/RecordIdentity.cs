@@ -18,7 +18,13 @@ public static class RecordIdentity
     public static long Hash(ReadOnlySpan<byte> canonicalJson) => (long)XxHash3.HashToUInt64(Json(canonicalJson));
 
     /// <summary>The canonical JSON with numbers in their one form; the same bytes when every number already is.</summary>
-    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson)
+    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson) => Json(canonicalJson, new ArrayBufferWriter<byte>(canonicalJson.Length));
+
+    /// <summary>
+    /// As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting (when it must) into <paramref name="scratch"/>, which
+    /// it clears first: the result lasts until the scratch is used again.
+    /// </summary>
+    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson, ArrayBufferWriter<byte> scratch)
     {
         if (!NeedsRewrite(canonicalJson))
         {
@@ -26,7 +32,8 @@ public static class RecordIdentity
         }
 
         // Everything but the numbers is copied byte for byte: names and strings are already in their one form.
-        var buffer = new ArrayBufferWriter<byte>(canonicalJson.Length);
+        var buffer = scratch;
+        buffer.ResetWrittenCount();
         var reader = new Utf8JsonReader(canonicalJson);
         var copied = 0;
         Span<byte> quick = stackalloc byte[32];

@@ -146,11 +146,12 @@ public static class BatchPartReader
             var buffer = new ArrayBufferWriter<byte>(512);
             using var writer = new Utf8JsonWriter(buffer, CanonicalWriter);
             var records = new List<IncomingRecord>(array.GetArrayLength());
+            var known = RecordReader.KnownPropertiesBuffer();
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
                 var reader = new RecordReader(index++, Errors);
-                records.Add(reader.Read(element, buffer, writer));
+                records.Add(reader.Read(element, buffer, writer, known));
             }
 
             return records;

@@ -34,7 +34,10 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     private static readonly RecordField?[] TopLevel =
         [.. RecordSchema.CanonicalNames.Select(name => RecordSchema.Fields.FirstOrDefault(f => f.Parent is null && f.Name == name))];
 
-    public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
+    /// <summary>Room for a record's known properties, one per name the schema knows: one per part, cleared for each record.</summary>
+    public static JsonProperty?[] KnownPropertiesBuffer() => new JsonProperty?[Names.Length];
+
+    public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, JsonProperty?[] known)
     {
         var values = new FieldValue[FieldCount];
         var wrongTypes = 0UL;
@@ -44,7 +47,7 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
             return new IncomingRecord(null, Arrival.WrongType, 0, Arrival.WrongType, values, 0, []);
         }
 
-        var known = new JsonProperty?[Names.Length];
+        Array.Clear(known);
         List<JsonProperty>? unknown = null;
         foreach (var property in element.EnumerateObject())
         {

@@ -30,15 +30,19 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
     private const byte Version1 = 1;
     private static readonly int[] Version1Fields = [9, 6];
 
+    // Each request thread builds its parts' lists in one buffer of its own, kept between parts unless a big
+    // part grew it; only the finished payload is allocated.
+    private const int KeptBufferBytes = 256 * 1024;
+
+    [ThreadStatic]
+    private static MemoryStream? t_stream;
+
     public byte[] Encode(IReadOnlyList<PreparedRecord> records)
     {
-        var size = 64;
-        foreach (var r in records)
-        {
-            size += r.Json.Length + 128;
-        }
-
-        using var stream = new MemoryStream(size) { Position = Header };
+        var stream = t_stream ?? new MemoryStream(64 * 1024);
+        t_stream = null;
+        stream.SetLength(Header);
+        stream.Position = Header;
         using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write(records.Count);
@@ -61,6 +65,17 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
             }
         }
 
+        var payload = Payload(stream);
+        if (stream.Capacity <= KeptBufferBytes)
+        {
+            t_stream = stream;
+        }
+
+        return payload;
+    }
+
+    private static byte[] Payload(MemoryStream stream)
+    {
         var buffer = stream.GetBuffer();
         var list = buffer.AsSpan(Header, (int)stream.Length - Header);
         if (list.Length > CompressAbove)
