@@ -14,7 +14,6 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(
             typeof(DependencyInjection).Assembly,
             ServiceLifetime.Singleton,
-            filter: r => r.ValidatorType != typeof(IncomingRecordValidator), // built by its parent with the limits
             includeInternalTypes: true);
         services.AddSingleton<LogCalendar>();
         services.AddSingleton<BatchSyncMetrics>();

@@ -63,9 +63,9 @@ internal sealed class UploadBatchPartCommandValidator : AbstractValidator<Upload
                 context.AddFailure("checksum", message);
             }
         });
-        RuleForEach(c => c.Records)
-            .SetValidator(new IncomingRecordValidator(limits, time))
-            .OverridePropertyName("records")
+        var records = new IncomingRecordRules(limits, time);
+        RuleFor(c => c.Records)
+            .Custom(records.Check)
             .When(c => c.Records.Count > 0 && c.Records.Count <= limits.MaxBatchSize);
     }
 
