@@ -20,11 +20,9 @@ public static class RecordIdentity
     /// <summary>The canonical JSON with numbers in their one form; the same bytes when every number already is.</summary>
     public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson) => Json(canonicalJson, new ArrayBufferWriter<byte>(canonicalJson.Length));
 
-    /// <summary>
-    /// As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting (when it must) into <paramref name="scratch"/>, which
-    /// it clears first: the result lasts until the scratch is used again.
-    /// </summary>
-    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson, ArrayBufferWriter<byte> scratch)
+    /// <summary>As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting into <paramref name="buffer"/>
+    /// (cleared first): the result lasts until the buffer's next use.</summary>
+    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson, ArrayBufferWriter<byte> buffer)
     {
         if (!NeedsRewrite(canonicalJson))
         {
@@ -32,7 +30,6 @@ public static class RecordIdentity
         }
 
         // Everything but the numbers is copied byte for byte: names and strings are already in their one form.
-        var buffer = scratch;
         buffer.ResetWrittenCount();
         var reader = new Utf8JsonReader(canonicalJson);
         var copied = 0;
