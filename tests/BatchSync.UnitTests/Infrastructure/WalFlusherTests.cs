@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using BatchSync.Application.Abstractions;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.LogFiles;
 using BatchSync.Infrastructure.Persistence.Writing;
@@ -19,10 +21,10 @@ public sealed class WalFlusherTests
         var first = new WorkItem<int>(_ => 1);
         var second = new WorkItem<int>(_ => 2);
 
-        using (var flusher = new WalFlusher(DatabasePath(folder), committed, files, NullLogger.Instance))
+        using (var flusher = new WalFlusher(DatabasePath(folder), committed, files, Metrics(), NullLogger.Instance))
         {
-            flusher.Post([first], [change]);
-            flusher.Post([second], []);
+            flusher.Post([first], [change], 0);
+            flusher.Post([second], [], 0);
             await Task.WhenAll(first.Task, second.Task).WaitAsync(TimeSpan.FromSeconds(10));
         }
 
@@ -40,9 +42,9 @@ public sealed class WalFlusherTests
         var change = LogFileFolder.Rewrite(outboxId: 4);
         var item = new WorkItem<int>(_ => 1);
 
-        using (var flusher = new WalFlusher(Path.Combine(DatabasePath(folder) + ".missing", "batchsync.db"), new CommittedLogFiles(), files, NullLogger.Instance))
+        using (var flusher = new WalFlusher(Path.Combine(DatabasePath(folder) + ".missing", "batchsync.db"), new CommittedLogFiles(), files, Metrics(), NullLogger.Instance))
         {
-            flusher.Post([item], [change]);
+            flusher.Post([item], [change], 0);
             await Assert.ThrowsAnyAsync<IOException>(() => item.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         }
 
@@ -50,8 +52,19 @@ public sealed class WalFlusherTests
         Assert.False(File.Exists(folder.FilePath), "a file was written for a group that is not known to be on disk");
     }
 
+    private static BatchSyncMetrics Metrics() => new(new Meters());
+
     private static string DatabasePath(LogFileFolder folder) => new SqliteConnectionStringBuilder(folder.ConnectionString).DataSource;
 
     private static LogFileWriter NewFileWriter(LogFileFolder folder) =>
         new(folder.Paths, folder.Calendar, folder.ConnectionString, _ => { }, TimeProvider.System, NullLogger.Instance);
+
+    private sealed class Meters : IMeterFactory
+    {
+        public Meter Create(MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using BatchSync.Application.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +14,6 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 internal sealed class GroupCommit(
     ConcurrentQueue<WorkItem> queue,
     WalFlusher flusher,
-    BatchSyncMetrics metrics,
     ILogger logger)
 {
     private const int MaxItemsPerCommit = 64;
@@ -86,6 +84,7 @@ internal sealed class GroupCommit(
             }
         }
 
+        long committing;
         try
         {
             if (pendingFiles.Count > 0)
@@ -93,9 +92,8 @@ internal sealed class GroupCommit(
                 CrashPoints.Reach(CrashPoints.BeforeCommit);
             }
 
-            var committing = Stopwatch.GetTimestamp();
+            committing = Stopwatch.GetTimestamp();
             statements.Execute("COMMIT");
-            metrics.CommitDone(Stopwatch.GetElapsedTime(committing));
         }
         catch (Exception e)
         {
@@ -108,7 +106,7 @@ internal sealed class GroupCommit(
         }
 
         // Answered, and the files handed over, once the log is synced; the writer goes on meanwhile.
-        flusher.Post(done, [.. pendingFiles]);
+        flusher.Post(done, [.. pendingFiles], committing);
         pendingFiles.Clear();
     }
 

@@ -133,8 +133,8 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
         using var context = new WriteContext(connection, _calendar);
 
         // Disposed first: what was committed is answered before the connection closes.
-        using var flusher = new WalFlusher(_database.DatabasePath, _committed, files, _logger);
-        var groups = new GroupCommit(_queue, flusher, _metrics, _logger);
+        using var flusher = new WalFlusher(_database.DatabasePath, _committed, files, _metrics, _logger);
+        var groups = new GroupCommit(_queue, flusher, _logger);
         while (true)
         {
             if (_queue.IsEmpty)

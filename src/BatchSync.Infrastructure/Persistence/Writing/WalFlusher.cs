@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using BatchSync.Application.Diagnostics;
 using BatchSync.Infrastructure.LogFiles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -19,22 +21,28 @@ internal sealed class WalFlusher : IDisposable
     private readonly string _walPath;
     private readonly CommittedLogFiles _committed;
     private readonly LogFileWriter _files;
+    private readonly BatchSyncMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private SafeFileHandle? _wal;
 
-    public WalFlusher(string databasePath, CommittedLogFiles committed, LogFileWriter files, ILogger logger)
+    public WalFlusher(string databasePath, CommittedLogFiles committed, LogFileWriter files, BatchSyncMetrics metrics, ILogger logger)
     {
         _walPath = databasePath + "-wal";
         _committed = committed;
         _files = files;
+        _metrics = metrics;
         _logger = logger;
         _thread = new Thread(Run) { Name = "wal-flusher", IsBackground = true };
         _thread.Start();
     }
 
-    /// <summary>A committed group: answered, and its file changes handed over, once the log is synced.</summary>
-    public void Post(List<WorkItem> done, List<LogFileChange> files) => _groups.Add(new Group(done, files));
+    /// <summary>
+    /// A committed group: answered, and its file changes handed over, once the log is synced.
+    /// <paramref name="committing"/> is when its commit began (a <see cref="Stopwatch"/> timestamp): the
+    /// commit's duration is measured to durable.
+    /// </summary>
+    public void Post(List<WorkItem> done, List<LogFileChange> files, long committing) => _groups.Add(new Group(done, files, committing));
 
     /// <summary>Answers what was posted, then stops.</summary>
     public void Dispose()
@@ -92,6 +100,7 @@ internal sealed class WalFlusher : IDisposable
             return;
         }
 
+        _metrics.CommitDone(Stopwatch.GetElapsedTime(group.Committing));
         if (group.Files.Count > 0)
         {
             CrashPoints.Reach(CrashPoints.AfterCommit);
@@ -102,5 +111,5 @@ internal sealed class WalFlusher : IDisposable
         group.Done.ForEach(item => item.Complete());
     }
 
-    private sealed record Group(List<WorkItem> Done, List<LogFileChange> Files);
+    private sealed record Group(List<WorkItem> Done, List<LogFileChange> Files, long Committing);
 }
