@@ -18,10 +18,10 @@ public static class RecordIdentity
     public static long Hash(ReadOnlySpan<byte> canonicalJson) => (long)XxHash3.HashToUInt64(Json(canonicalJson));
 
     /// <summary>The canonical JSON with numbers in their one form; the same bytes when every number already is.</summary>
-    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson) => Json(canonicalJson, new ArrayBufferWriter<byte>(canonicalJson.Length));
+    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson) =>
+        NeedsRewrite(canonicalJson) ? Json(canonicalJson, new ArrayBufferWriter<byte>(canonicalJson.Length)) : canonicalJson;
 
-    /// <summary>As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting into <paramref name="buffer"/>
-    /// (cleared first): the result lasts until the buffer's next use.</summary>
+    /// <summary>As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting into <paramref name="buffer"/>, valid until its next use.</summary>
     public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson, ArrayBufferWriter<byte> buffer)
     {
         if (!NeedsRewrite(canonicalJson))

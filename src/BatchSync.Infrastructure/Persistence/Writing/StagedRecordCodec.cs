@@ -115,14 +115,15 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
             throw new InvalidDataException("Unknown staged part format.");
         }
 
+        // Layout 3 is read where it lies, after its header; the others are decompressed first.
         var length = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(1));
-        var plain = payload[0] == Version ? payload : Decompress(payload, length);
-        if (plain.Length != (payload[0] == Version ? Header : 0) + length)
+        var (list, start) = payload[0] == Version ? (payload, Header) : (Decompress(payload, length), 0);
+        if (list.Length != start + length)
         {
             throw new InvalidDataException("A staged part is damaged.");
         }
 
-        using var r = new BinaryReader(new MemoryStream(plain, payload[0] == Version ? Header : 0, length, writable: false));
+        using var r = new BinaryReader(new MemoryStream(list, start, length, writable: false));
         ReadRecords(r, payload[0] == Version1, into);
     }
 
