@@ -47,11 +47,37 @@ public class StagedMergeTests
             readWhenYielded.Add(store.Read.Count);
         }
 
-        // A part of ten is read when the merge reaches it, with at most the one after it (15 records ahead).
+        // Batches of one part (half of 15 records each): a part is opened when the merge reaches it, and the
+        // one after it is read then to be decoded ahead, never two ahead.
         Assert.Equal(60, readWhenYielded.Count);
         Assert.All(Enumerable.Range(0, 5), part =>
-            Assert.InRange(readWhenYielded[part * 10], part + 1, part + 2));
+            Assert.Equal(Math.Min(part + 2, 5), readWhenYielded[part * 10]));
         Assert.Equal([1, 2, 3, 4, 5], store.Read);
+    }
+
+    [Fact]
+    public async Task Merge_PartDecodedAheadIsCorrupt_FailsTheMergeWithTheCodecsError()
+    {
+        var store = new StagedParts();
+        for (var part = 1; part <= 4; part++)
+        {
+            store.Stage(part, [.. Enumerable.Range(part * 100, 10)]);
+        }
+
+        store.Corrupt(3);
+        var merge = new StagedMerge(store, Codec, readAheadRecords: 20);
+
+        var yielded = 0;
+        await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var record in merge.MergeAsync(Part(5, [900]), CancellationToken.None))
+            {
+                yielded++;
+            }
+        });
+
+        // The two parts before it were merged; nothing of the corrupt part or after it.
+        Assert.Equal(20, yielded);
     }
 
     [Fact]
@@ -110,6 +136,8 @@ public class StagedMergeTests
             All.AddRange(records);
             _parts[number] = (Codec.Encode(records), records.Count, keepFirst ? records[0].Record.Timestamp : null);
         }
+
+        public void Corrupt(int number) => _parts[number] = _parts[number] with { Payload = _parts[number].Payload[..^3] };
 
         public ValueTask<IReadOnlyList<StagedPartHead>> LoadStagedPartHeadsAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<StagedPartHead>>([.. _parts.Select(p => new StagedPartHead(p.Key, p.Value.Count, p.Value.First))]);

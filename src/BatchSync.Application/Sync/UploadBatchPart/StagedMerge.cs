@@ -6,14 +6,16 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 /// <summary>
 /// The completing part's records and its sync's staged parts, merged into log order as they are read:
 /// each part is sorted already, so a k-way merge over the parts yields the sync in order without
-/// holding it whole. A staged part is read only once the merge reaches its first timestamp (parts read
-/// ahead of need together, up to <see cref="DefaultReadAhead"/> records) and let go once passed, so what is
-/// held is the parts that overlap in time: for a backlog uploaded in order, a part or two, whatever the
-/// sync's size. The records are counted as they go by.
+/// holding it whole. The staged parts are read in batches of up to half of <see cref="DefaultReadAhead"/>
+/// records, in the order of their first timestamps; a batch is opened once the merge reaches its first
+/// timestamp, and the batch after it is then decoded beside the merge, on the thread pool, while the
+/// records before it are written. So what is held is the parts that overlap in time and one batch ahead:
+/// for a backlog uploaded in order, a batch or two, whatever the sync's size. The records are counted as
+/// they go by.
 /// </summary>
 internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec, int readAheadRecords = StagedMerge.DefaultReadAhead)
 {
-    /// <summary>Parts are read in one go while the records they hold stay under this.</summary>
+    /// <summary>Records of staged parts held decoded ahead of the merge: the batch being merged and the next.</summary>
     public const int DefaultReadAhead = 20_000;
 
     private static readonly Comparer<PreparedRecord> LogOrder = Comparer<PreparedRecord>.Create(PreparedRecord.LogOrder);
@@ -24,61 +26,103 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         List<PreparedRecord> last,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Parts staged before their first timestamp was kept are read at once.
-        var heads = (await store.LoadStagedPartHeadsAsync(cancellationToken))
-            .OrderBy(h => h.FirstTimestamp ?? long.MinValue)
-            .ThenBy(h => h.PartNumber)
-            .ToList();
+        var batches = Batches(await store.LoadStagedPartHeadsAsync(cancellationToken), Math.Max(1, readAheadRecords / 2));
         var cursors = new PriorityQueue<Cursor, PreparedRecord>(LogOrder);
-        var held = Open(cursors, last);
+        Open(cursors, last);
+        Task<List<List<PreparedRecord>>>? ahead = null;
         var next = 0;
-        while (true)
+        try
         {
-            if (next < heads.Count &&
-                (!cursors.TryPeek(out _, out var head) || (heads[next].FirstTimestamp ?? long.MinValue) <= head.Record.Timestamp))
+            while (true)
             {
-                var numbers = new List<int> { heads[next].PartNumber };
-                var reading = heads[next++].RecordCount;
-                while (next < heads.Count && held + reading + heads[next].RecordCount <= readAheadRecords)
+                if (next < batches.Count && (!cursors.TryPeek(out _, out var head) || batches[next].First <= head.Record.Timestamp))
                 {
-                    numbers.Add(heads[next].PartNumber);
-                    reading += heads[next++].RecordCount;
+                    var parts = ahead is null ? Decode(await store.LoadStagedPartsAsync(batches[next].Parts, cancellationToken)) : Decoded(ahead);
+                    ahead = null;
+                    foreach (var records in parts)
+                    {
+                        Open(cursors, records);
+                    }
+
+                    if (++next < batches.Count)
+                    {
+                        var payloads = await store.LoadStagedPartsAsync(batches[next].Parts, cancellationToken);
+                        ahead = Task.Run(() => Decode(payloads), cancellationToken);
+                    }
+
+                    continue;
                 }
 
-                foreach (var payload in await store.LoadStagedPartsAsync(numbers, cancellationToken))
+                if (!cursors.TryDequeue(out var cursor, out var record))
                 {
-                    var records = new List<PreparedRecord>();
-                    codec.Decode(payload, records);
-                    held += Open(cursors, records);
+                    yield break;
                 }
 
-                continue;
+                Counts.Add(record);
+                yield return record;
+                if (cursor.MoveNext())
+                {
+                    cursors.Enqueue(cursor, cursor.Current);
+                }
             }
-
-            if (!cursors.TryDequeue(out var cursor, out var record))
-            {
-                yield break;
-            }
-
-            Counts.Add(record);
-            held--;
-            yield return record;
-            if (cursor.MoveNext())
-            {
-                cursors.Enqueue(cursor, cursor.Current);
-            }
+        }
+        finally
+        {
+            // A merge given up early leaves its batch ahead to finish alone; a failure of it is observed here.
+            _ = ahead?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 
-    private static int Open(PriorityQueue<Cursor, PreparedRecord> cursors, List<PreparedRecord> records)
+    /// <summary>The staged parts in the order the merge needs them, cut into batches of up to <paramref name="records"/>.</summary>
+    private static List<Batch> Batches(IReadOnlyList<StagedPartHead> heads, int records)
+    {
+        var batches = new List<Batch>();
+        var inBatch = 0;
+        foreach (var head in heads.OrderBy(h => h.FirstTimestamp ?? long.MinValue).ThenBy(h => h.PartNumber))
+        {
+            if (batches.Count == 0 || inBatch + head.RecordCount > records)
+            {
+                // A part staged before its first timestamp was kept is read at once.
+                batches.Add(new Batch(head.FirstTimestamp ?? long.MinValue, []));
+                inBatch = 0;
+            }
+
+            batches[^1].Parts.Add(head.PartNumber);
+            inBatch += head.RecordCount;
+        }
+
+        return batches;
+    }
+
+    private List<List<PreparedRecord>> Decode(IReadOnlyList<byte[]> payloads)
+    {
+        var parts = new List<List<PreparedRecord>>(payloads.Count);
+        foreach (var payload in payloads)
+        {
+            var records = new List<PreparedRecord>();
+            codec.Decode(payload, records);
+            parts.Add(records);
+        }
+
+        return parts;
+    }
+
+    /// <summary>
+    /// The batch decoded ahead, waited for in place: on SQLite the merge is read on the writer's thread,
+    /// whose connection must not pass to a continuation on another. A batch not started yet runs here.
+    /// </summary>
+    private static List<List<PreparedRecord>> Decoded(Task<List<List<PreparedRecord>>> ahead) => ahead.GetAwaiter().GetResult();
+
+    private static void Open(PriorityQueue<Cursor, PreparedRecord> cursors, List<PreparedRecord> records)
     {
         if (records.Count > 0)
         {
             cursors.Enqueue(new Cursor(records), records[0]);
         }
-
-        return records.Count;
     }
+
+    /// <summary>Staged parts read together, and the first timestamp among them.</summary>
+    private sealed record Batch(long First, List<int> Parts);
 
     /// <summary>A sorted part's next record.</summary>
     private sealed class Cursor(List<PreparedRecord> records)
