@@ -64,6 +64,11 @@ internal static class BatchSyncEndpoints
             return ApiErrors.Envelope(http, StatusCodes.Status400BadRequest, "Malformed JSON",
                 new Dictionary<string, string[]> { ["body"] = [Describe(e)] });
         }
+        finally
+        {
+            // The command holds copies of what it needs; the body's bytes are not read again.
+            body.Release();
+        }
 
         var facts = http.Features.Get<AuditFacts>();
         if (facts is not null)

@@ -8,8 +8,10 @@ namespace BatchSync.Api.Endpoints;
 /// <summary>
 /// An upload's body as HTTP brings it: JSON, in an encoding the server decodes, within the size limit,
 /// with what its <c>Content-Digest</c> header says about it. Either the bytes or the answer refusing them.
+/// The bytes are in an array of the shared pool, given back with <see cref="Release"/> once read: a
+/// part's body, tens or hundreds of kilobytes, is then not allocated again for every request.
 /// </summary>
-internal readonly record struct UploadBody(ReadOnlyMemory<byte> Bytes, DigestCheck Digest, IResult? Refusal)
+internal readonly record struct UploadBody(ReadOnlyMemory<byte> Bytes, DigestCheck Digest, IResult? Refusal, byte[]? Rented = null)
 {
     private static readonly string[] SupportedEncodings = ["gzip", "br", "deflate", "identity"];
 
@@ -31,7 +33,7 @@ internal readonly record struct UploadBody(ReadOnlyMemory<byte> Bytes, DigestChe
             return Refuse(TooLarge(http, limit));
         }
 
-        ReadOnlyMemory<byte>? body;
+        (byte[] Array, int Length)? body;
         try
         {
             body = await ReadWithinAsync(http.Request.BodyReader, limit, cancellationToken);
@@ -48,11 +50,29 @@ internal readonly record struct UploadBody(ReadOnlyMemory<byte> Bytes, DigestChe
             return Refuse(TooLarge(http, limit));
         }
 
-        var header = http.Request.Headers[ContentDigest.HeaderName].ToString();
-        var digest = http.Features.Get<EncodedBodyDigest>() is { } encoded
-            ? ContentDigest.Verify(header, await encoded.FinishAsync(limit, cancellationToken))
-            : ContentDigest.Verify(header, body.Value);
-        return new UploadBody(body.Value, digest, null);
+        var (array, length) = body.Value;
+        try
+        {
+            var header = http.Request.Headers[ContentDigest.HeaderName].ToString();
+            var digest = http.Features.Get<EncodedBodyDigest>() is { } encoded
+                ? ContentDigest.Verify(header, await encoded.FinishAsync(limit, cancellationToken))
+                : ContentDigest.Verify(header, array.AsMemory(0, length));
+            return new UploadBody(array.AsMemory(0, length), digest, null, array);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(array);
+            throw;
+        }
+    }
+
+    /// <summary>Gives the body's array back to the pool: nothing may read <see cref="Bytes"/> after this.</summary>
+    public void Release()
+    {
+        if (Rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(Rented);
+        }
     }
 
     private static UploadBody Refuse(IResult answer) => new(ReadOnlyMemory<byte>.Empty, DigestCheck.Absent, answer);
@@ -62,8 +82,11 @@ internal readonly record struct UploadBody(ReadOnlyMemory<byte> Bytes, DigestChe
         (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
          contentType.StartsWith("application/json;", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Reads the body, giving up (null) as soon as it passes the limit; nothing larger is buffered.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadWithinAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body into an array rented from the shared pool, giving up (null) as soon as it passes the
+    /// limit; nothing larger is buffered.
+    /// </summary>
+    private static async Task<(byte[] Array, int Length)?> ReadWithinAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -76,9 +99,11 @@ internal readonly record struct UploadBody(ReadOnlyMemory<byte> Bytes, DigestChe
 
             if (read.IsCompleted)
             {
-                var body = read.Buffer.ToArray();
+                var length = (int)read.Buffer.Length;
+                var body = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+                read.Buffer.CopyTo(body);
                 reader.AdvanceTo(read.Buffer.End);
-                return body;
+                return (body, length);
             }
 
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
