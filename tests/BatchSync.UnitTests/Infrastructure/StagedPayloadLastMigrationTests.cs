@@ -42,10 +42,39 @@ public sealed class StagedPayloadLastMigrationTests : IDisposable
         var columns = Rows("SELECT name FROM pragma_table_info('batch_parts') ORDER BY cid").Select(r => r[0]).ToList();
         Assert.Equal(["sync_id", "part_number", "record_count", "checksum", "content_hash", "received_at", "first_timestamp", "payload"], columns);
 
-        // The key and the cascade from the session hold as before.
+        // The key, the checksum's default and the cascade from the session hold as before.
         Assert.Throws<SqliteException>(() => Execute("INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at) VALUES ('s1', 1, 1, 'x', 1)"));
+        Execute("INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at) VALUES ('s1', 3, 1, 'x', 1)");
+        Assert.Equal("", Rows("SELECT checksum FROM batch_parts WHERE part_number = 3")[0][0]);
+        Assert.Throws<SqliteException>(() => Execute("INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at) VALUES ('nobody', 1, 1, 'x', 1)"));
         Execute("DELETE FROM sync_sessions WHERE sync_id = 's1'");
         Assert.Empty(Rows(Parts));
+    }
+
+    [Fact]
+    public void Down_KeepsEveryPartInTheEarlierColumnOrder()
+    {
+        using (var db = Context())
+        {
+            db.Database.Migrate();
+        }
+
+        Execute(
+            "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at) " +
+            "VALUES ('s1', 'd1', 'u1', 2, 'Open', 1, 2)");
+        Execute(
+            "INSERT INTO batch_parts (sync_id, part_number, record_count, content_hash, received_at, payload, checksum, first_timestamp) " +
+            "VALUES ('s1', 1, 100, 'sha256:aa', 10, randomblob(70000), 'sha256:c1', 1700000000000)");
+        var after = Rows(Parts);
+
+        using (var db = Context())
+        {
+            db.GetService<IMigrator>().Migrate(Before);
+        }
+
+        Assert.Equal(after, Rows(Parts));
+        var columns = Rows("SELECT name FROM pragma_table_info('batch_parts') ORDER BY cid").Select(r => r[0]).ToList();
+        Assert.Equal(["sync_id", "part_number", "record_count", "content_hash", "received_at", "payload", "checksum", "first_timestamp"], columns);
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         var batches = Batches(await store.LoadStagedPartHeadsAsync(cancellationToken), Math.Max(1, readAheadRecords / 2));
         var cursors = new PriorityQueue<Cursor, PreparedRecord>(LogOrder);
         Open(cursors, last);
-        Task<List<List<PreparedRecord>>>? ahead = null;
+        Ahead? ahead = null;
         var next = 0;
         try
         {
@@ -37,7 +37,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
             {
                 if (next < batches.Count && (!cursors.TryPeek(out _, out var head) || batches[next].First <= head.Record.Timestamp))
                 {
-                    var parts = ahead is null ? Decode(await store.LoadStagedPartsAsync(batches[next].Parts, cancellationToken)) : Decoded(ahead);
+                    var parts = ahead is null ? Decode(codec, await store.LoadStagedPartsAsync(batches[next].Parts, cancellationToken)) : ahead.Take();
                     ahead = null;
                     foreach (var records in parts)
                     {
@@ -47,7 +47,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
                     if (++next < batches.Count)
                     {
                         var payloads = await store.LoadStagedPartsAsync(batches[next].Parts, cancellationToken);
-                        ahead = Task.Run(() => Decode(payloads), cancellationToken);
+                        ahead = Ahead.Start(codec, payloads);
                     }
 
                     continue;
@@ -69,7 +69,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         finally
         {
             // A merge given up early leaves its batch ahead to finish alone; a failure of it is observed here.
-            _ = ahead?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            ahead?.Abandon();
         }
     }
 
@@ -94,7 +94,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         return batches;
     }
 
-    private List<List<PreparedRecord>> Decode(IReadOnlyList<byte[]> payloads)
+    private static List<List<PreparedRecord>> Decode(IStagedPartCodec codec, IReadOnlyList<byte[]> payloads)
     {
         var parts = new List<List<PreparedRecord>>(payloads.Count);
         foreach (var payload in payloads)
@@ -107,17 +107,68 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         return parts;
     }
 
-    /// <summary>
-    /// The batch decoded ahead, waited for in place: on SQLite the merge is read on the writer's thread,
-    /// whose connection must not pass to a continuation on another. A batch not started yet runs here.
-    /// </summary>
-    private static List<List<PreparedRecord>> Decoded(Task<List<List<PreparedRecord>>> ahead) => ahead.GetAwaiter().GetResult();
-
     private static void Open(PriorityQueue<Cursor, PreparedRecord> cursors, List<PreparedRecord> records)
     {
         if (records.Count > 0)
         {
             cursors.Enqueue(new Cursor(records), records[0]);
+        }
+    }
+
+    /// <summary>
+    /// A batch decoded ahead on the thread pool, taken in place: on SQLite the merge is read on the writer's
+    /// own thread, whose connection must not pass to a continuation on another. Whichever comes first
+    /// decodes it, so the writer never waits for a pool thread busy with requests to start it; once started
+    /// there, the writer waits for it to finish. A failure is thrown where the batch is taken.
+    /// </summary>
+    private sealed class Ahead
+    {
+        private readonly IStagedPartCodec _codec;
+        private readonly IReadOnlyList<byte[]> _payloads;
+        private readonly TaskCompletionSource<List<List<PreparedRecord>>> _decoded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _claimed;
+
+        private Ahead(IStagedPartCodec codec, IReadOnlyList<byte[]> payloads) => (_codec, _payloads) = (codec, payloads);
+
+        public static Ahead Start(IStagedPartCodec codec, IReadOnlyList<byte[]> payloads)
+        {
+            var ahead = new Ahead(codec, payloads);
+            ThreadPool.UnsafeQueueUserWorkItem(static a => a.TryDecode(), ahead, preferLocal: false);
+            return ahead;
+        }
+
+        public List<List<PreparedRecord>> Take()
+        {
+            TryDecode();
+            return _decoded.Task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>A merge given up early: the batch is not needed, and a failure of it is not news.</summary>
+        public void Abandon()
+        {
+            if (Interlocked.Exchange(ref _claimed, 1) == 0)
+            {
+                _decoded.SetCanceled();
+            }
+
+            _ = _decoded.Task.Exception;
+        }
+
+        private void TryDecode()
+        {
+            if (Interlocked.Exchange(ref _claimed, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                _decoded.SetResult(Decode(_codec, _payloads));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _decoded.SetException(e);
+            }
         }
     }
 
