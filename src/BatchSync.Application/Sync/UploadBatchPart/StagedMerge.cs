@@ -68,7 +68,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         }
         finally
         {
-            // A merge given up early leaves its batch ahead to finish alone; a failure of it is observed here.
+            // A merge given up early lets go of its batch ahead: not decoded if no thread has started it.
             ahead?.Abandon();
         }
     }

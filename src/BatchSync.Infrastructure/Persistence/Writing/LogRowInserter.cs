@@ -111,12 +111,12 @@ internal sealed partial class LogRowInserter : IDisposable
     private static unsafe int BindInPlace(IntPtr stmt, int index, byte* text, int length) =>
         NativeMethods.BindText(stmt, index, length == 0 ? EmptyText : text, length, IntPtr.Zero);
 
-    /// <summary>A text field's UTF-16, bound the same way: the string is pinned until the step (it lives in the record).</summary>
+    /// <summary>A text field's UTF-16, bound from the string where it lies; SQLite copies it (the values are short).</summary>
     private static unsafe int BindInPlace(IntPtr stmt, int index, string text)
     {
         fixed (char* chars = text)
         {
-            // SQLITE_TRANSIENT: the string is pinned only here, so SQLite copies these short values.
+            // SQLITE_TRANSIENT: the string is pinned only for this call.
             return NativeMethods.BindText16(stmt, index, chars, text.Length * sizeof(char), new IntPtr(-1));
         }
     }
