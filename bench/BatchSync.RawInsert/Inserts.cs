@@ -37,15 +37,19 @@ internal static class Inserts
                 Check(db, raw.sqlite3_bind_int64(stmt, 5, row.Timestamp));
                 Check(db, raw.sqlite3_bind_int64(stmt, 6, row.ContentHash));
                 Check(db, raw.sqlite3_bind_text(stmt, 7, row.Data));
-                Check(db, raw.sqlite3_bind_double(stmt, 8, row.Latitude));
-                Check(db, raw.sqlite3_bind_double(stmt, 9, row.Longitude));
-                Check(db, raw.sqlite3_bind_double(stmt, 10, row.Accuracy));
-                Check(db, row.Altitude is { } altitude ? raw.sqlite3_bind_double(stmt, 11, altitude) : raw.sqlite3_bind_null(stmt, 11));
-                Check(db, raw.sqlite3_bind_double(stmt, 12, row.Speed));
-                Check(db, raw.sqlite3_bind_double(stmt, 13, row.Bearing));
-                Check(db, raw.sqlite3_bind_double(stmt, 14, row.BatteryLevel));
-                Check(db, raw.sqlite3_bind_text(stmt, 15, row.NetworkType.Utf8));
-                Check(db, raw.sqlite3_bind_text(stmt, 16, row.Provider.Utf8));
+                if (shape.Typed)
+                {
+                    Check(db, raw.sqlite3_bind_double(stmt, 8, row.Latitude));
+                    Check(db, raw.sqlite3_bind_double(stmt, 9, row.Longitude));
+                    Check(db, raw.sqlite3_bind_double(stmt, 10, row.Accuracy));
+                    Check(db, row.Altitude is { } altitude ? raw.sqlite3_bind_double(stmt, 11, altitude) : raw.sqlite3_bind_null(stmt, 11));
+                    Check(db, raw.sqlite3_bind_double(stmt, 12, row.Speed));
+                    Check(db, raw.sqlite3_bind_double(stmt, 13, row.Bearing));
+                    Check(db, raw.sqlite3_bind_double(stmt, 14, row.BatteryLevel));
+                    Check(db, raw.sqlite3_bind_text(stmt, 15, row.NetworkType.Utf8));
+                    Check(db, raw.sqlite3_bind_text(stmt, 16, row.Provider.Utf8));
+                }
+
                 var rc = raw.sqlite3_step(stmt);
                 raw.sqlite3_reset(stmt);
                 if (rc != raw.SQLITE_DONE)
@@ -69,7 +73,7 @@ internal static class Inserts
         var data = records.DataText ?? throw new InvalidOperationException("The ADO.NET path needs the data as strings.");
         using var command = connection.CreateCommand();
         command.CommandText = shape.InsertSql;
-        var p = Enumerable.Range(1, 16).Select(i => command.Parameters.Add(new SqliteParameter { ParameterName = $"?{i}" })).ToArray();
+        var p = Enumerable.Range(1, shape.Typed ? 16 : 7).Select(i => command.Parameters.Add(new SqliteParameter { ParameterName = $"?{i}" })).ToArray();
         long inserted = 0;
         var start = Stopwatch.GetTimestamp();
         using var transaction = connection.BeginTransaction();
@@ -86,15 +90,19 @@ internal static class Inserts
             p[4].Value = row.Timestamp;
             p[5].Value = row.ContentHash;
             p[6].Value = data[i];
-            p[7].Value = row.Latitude;
-            p[8].Value = row.Longitude;
-            p[9].Value = row.Accuracy;
-            p[10].Value = row.Altitude is { } altitude ? altitude : DBNull.Value;
-            p[11].Value = row.Speed;
-            p[12].Value = row.Bearing;
-            p[13].Value = row.BatteryLevel;
-            p[14].Value = row.NetworkType.Value;
-            p[15].Value = row.Provider.Value;
+            if (shape.Typed)
+            {
+                p[7].Value = row.Latitude;
+                p[8].Value = row.Longitude;
+                p[9].Value = row.Accuracy;
+                p[10].Value = row.Altitude is { } altitude ? altitude : DBNull.Value;
+                p[11].Value = row.Speed;
+                p[12].Value = row.Bearing;
+                p[13].Value = row.BatteryLevel;
+                p[14].Value = row.NetworkType.Value;
+                p[15].Value = row.Provider.Value;
+            }
+
             inserted += command.ExecuteNonQuery();
         }
 

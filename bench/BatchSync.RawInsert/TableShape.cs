@@ -2,24 +2,23 @@ namespace BatchSync.RawInsert;
 
 /// <summary>
 /// A way to lay out <c>location_logs</c>, with the insert that skips a record the device's log already
-/// holds (same device, timestamp and content hash). Both inserts bind the same 16 values by position.
+/// holds (same device, timestamp and content hash). The server's rows bind 7 values by position: where
+/// the record came from, its date, its identity and its JSON; <see cref="Typed"/> rows, as the server
+/// stored them before its migration <c>LeanLogRows</c>, bind 9 field columns after those.
 /// </summary>
-internal sealed record TableShape(string Name, string[] CreateSql, string InsertSql)
+internal sealed record TableShape(string Name, string[] CreateSql, string InsertSql, bool Typed = false)
 {
-    private const string Columns =
-        "device_id, user_name, sync_id, log_date, timestamp, content_hash, data, " +
-        "latitude, longitude, accuracy, altitude, speed, bearing, battery_level, network_type, provider";
+    private const string Columns = "device_id, user_name, sync_id, log_date, timestamp, content_hash, data";
+    private const string Values = "?1, ?2, ?3, ?4, ?5, ?6, ?7";
+    private const string FieldColumns = ", latitude, longitude, accuracy, altitude, speed, bearing, battery_level, network_type, provider";
+    private const string FieldValues = ", ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16";
 
-    private const string Values = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16";
-
-    /// <summary>The rows clustered on the dedup key: one B-tree, no rowid, no second index.</summary>
+    /// <summary>The server's rows clustered on the dedup key: one B-tree, no rowid, no second index.</summary>
     public static readonly TableShape WithoutRowid = new(
         "without-rowid",
         [
             "CREATE TABLE location_logs (device_id TEXT NOT NULL, timestamp INTEGER NOT NULL, content_hash INTEGER NOT NULL, " +
-            "latitude REAL NOT NULL, longitude REAL NOT NULL, accuracy REAL NULL, altitude REAL NULL, battery_level REAL NULL, " +
-            "network_type TEXT NULL, provider TEXT NULL, user_name TEXT NOT NULL, sync_id TEXT NOT NULL, log_date TEXT NOT NULL, " +
-            "speed REAL NULL, bearing REAL NULL, data TEXT NOT NULL, " +
+            "user_name TEXT NOT NULL, sync_id TEXT NOT NULL, log_date TEXT NOT NULL, data TEXT NOT NULL, " +
             "PRIMARY KEY (device_id, timestamp, content_hash)) WITHOUT ROWID",
         ],
         $"INSERT INTO location_logs ({Columns}) VALUES ({Values}) ON CONFLICT DO NOTHING");
@@ -29,6 +28,18 @@ internal sealed record TableShape(string Name, string[] CreateSql, string Insert
         "rowid-unique",
         [
             "CREATE TABLE \"location_logs\" (\"id\" INTEGER NOT NULL CONSTRAINT \"PK_location_logs\" PRIMARY KEY AUTOINCREMENT, " +
+            "\"device_id\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL, \"sync_id\" TEXT NOT NULL, \"log_date\" TEXT NOT NULL, " +
+            "\"timestamp\" INTEGER NOT NULL, \"content_hash\" INTEGER NOT NULL, \"data\" TEXT NOT NULL)",
+            "CREATE UNIQUE INDEX \"IX_location_logs_device_id_timestamp_content_hash\" ON \"location_logs\" " +
+            "(\"device_id\", \"timestamp\", \"content_hash\")",
+        ],
+        $"INSERT INTO location_logs ({Columns}) VALUES ({Values}) ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING");
+
+    /// <summary>The table before <c>LeanLogRows</c>: the same, with a typed column per field of the record.</summary>
+    public static readonly TableShape TypedRowidUnique = new(
+        "typed-rowid-unique",
+        [
+            "CREATE TABLE \"location_logs\" (\"id\" INTEGER NOT NULL CONSTRAINT \"PK_location_logs\" PRIMARY KEY AUTOINCREMENT, " +
             "\"latitude\" REAL NOT NULL, \"longitude\" REAL NOT NULL, \"accuracy\" REAL NULL, \"altitude\" REAL NULL, " +
             "\"battery_level\" REAL NULL, \"network_type\" TEXT NULL, \"provider\" TEXT NULL, \"device_id\" TEXT NOT NULL, " +
             "\"user_name\" TEXT NOT NULL, \"sync_id\" TEXT NOT NULL, \"log_date\" TEXT NOT NULL, \"timestamp\" INTEGER NOT NULL, " +
@@ -36,7 +47,8 @@ internal sealed record TableShape(string Name, string[] CreateSql, string Insert
             "CREATE UNIQUE INDEX \"IX_location_logs_device_id_timestamp_content_hash\" ON \"location_logs\" " +
             "(\"device_id\", \"timestamp\", \"content_hash\")",
         ],
-        $"INSERT INTO location_logs ({Columns}) VALUES ({Values}) ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING");
+        $"INSERT INTO location_logs ({Columns}{FieldColumns}) VALUES ({Values}{FieldValues}) ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING",
+        Typed: true);
 
-    public static readonly IReadOnlyList<TableShape> All = [WithoutRowid, RowidUnique];
+    public static readonly IReadOnlyList<TableShape> All = [WithoutRowid, RowidUnique, TypedRowidUnique];
 }

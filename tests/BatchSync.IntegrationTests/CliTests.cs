@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using BatchSync.Cli;
 using BatchSync.IntegrationTests.Infrastructure;
 using BatchSync.Testing;
@@ -158,8 +159,18 @@ public sealed class CliTests : IDisposable
         var data = StoredLogs.RecordsOf(Data, device).Select(r => r.Timestamp).ToList();
         Assert.Equal(2, data.Count);
         using var db = TestStorage.Open(Data);
-        using var command = TestStorage.Command(db, "SELECT speed FROM location_logs WHERE device_id = @d AND speed IS NOT NULL", ("@d", device));
-        Assert.Equal(13.5, Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        using var command = TestStorage.Command(db, "SELECT data FROM location_logs WHERE device_id = @d ORDER BY timestamp", ("@d", device));
+        using var rows = command.ExecuteReader();
+        var speeds = new List<double>();
+        while (rows.Read())
+        {
+            if (JsonDocument.Parse(rows.GetString(0)).RootElement.TryGetProperty("speed", out var speed))
+            {
+                speeds.Add(speed.GetDouble());
+            }
+        }
+
+        Assert.Equal([13.5], speeds);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace BatchSync.IntegrationTests;
 public sealed class ClientSdkTests : IDisposable
 {
     private readonly BatchSyncApp _app = new();
-    private readonly string _storePath = Path.Combine(Path.GetTempPath(), "batchsync-tests", "client-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly string _storePath = Path.Combine(
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "batchsync-tests")).FullName, "client-" + Guid.NewGuid().ToString("N") + ".db");
 
     public void Dispose()
     {

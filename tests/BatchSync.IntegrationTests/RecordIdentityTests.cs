@@ -64,8 +64,8 @@ public sealed class RecordIdentityTests
             var (firstId, firstData) = Rows(db, device)[0];
             var twin = firstData.Replace("32.50", "32.5", StringComparison.Ordinal).Replace("15.0", "15", StringComparison.Ordinal);
             Execute(db,
-                "INSERT INTO location_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, speed, bearing, data, latitude, longitude, accuracy, altitude, battery_level, network_type, provider) " +
-                "SELECT device_id, user_name, sync_id, log_date, timestamp, $h, speed, bearing, $data, latitude, longitude, accuracy, altitude, battery_level, network_type, provider FROM location_logs WHERE id = $id",
+                "INSERT INTO location_logs (device_id, user_name, sync_id, log_date, timestamp, content_hash, data) " +
+                "SELECT device_id, user_name, sync_id, log_date, timestamp, $h, $data FROM location_logs WHERE id = $id",
                 ("$h", OldHash(twin)), ("$data", twin), ("$id", firstId));
         }
 

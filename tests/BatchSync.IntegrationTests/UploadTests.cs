@@ -128,7 +128,8 @@ public class UploadTests(BatchSyncApp app) : IClassFixture<BatchSyncApp>
         await _client.PostPart(SyncData.Part(syncId, device, 2, 2, part2));
         await _client.PostPart(SyncData.Part(syncId, device, 1, 2, part1));
 
-        var latitudes = Column<double>("SELECT latitude FROM location_logs WHERE device_id = @p ORDER BY id", device);
+        var latitudes = Column<string>("SELECT data FROM location_logs WHERE device_id = @p ORDER BY id", device)
+            .Select(data => JsonDocument.Parse(data).RootElement.GetProperty("latitude").GetDouble());
 
         Assert.Equal([4, 2, 3, 5, 1], latitudes);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Behaviors;
 using BatchSync.Domain.Common;
@@ -8,7 +9,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.Application.Admin;
 
-public sealed record PositionDto(long Timestamp, double Latitude, double Longitude, double? Accuracy);
+public sealed record PositionDto(long Timestamp, double Latitude, double Longitude, double? Accuracy)
+{
+    /// <summary>The position a stored location record holds (its canonical JSON has both coordinates).</summary>
+    public static PositionDto Of(long timestamp, string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        var record = json.RootElement;
+        return new PositionDto(
+            timestamp,
+            record.GetProperty("latitude").GetDouble(),
+            record.GetProperty("longitude").GetDouble(),
+            record.TryGetProperty("accuracy", out var accuracy) ? accuracy.GetDouble() : null);
+    }
+}
 
 public sealed record LastSyncDto(string SyncId, string SyncStatus, DateTime UpdatedAt);
 
@@ -56,15 +70,12 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
         var devices = new List<DeviceDto>(page.Count);
         foreach (var id in page)
         {
-            var position = await db.LocationLogs.AsNoTracking()
+            var last = await db.LocationLogs.AsNoTracking()
                 .Where(r => r.DeviceId == id)
                 .OrderByDescending(r => r.Timestamp).ThenByDescending(r => r.Id)
-                .Select(r => new PositionDto(
-                    r.Timestamp,
-                    EF.Property<double>(r, "latitude"),
-                    EF.Property<double>(r, "longitude"),
-                    EF.Property<double?>(r, "accuracy")))
+                .Select(r => new { r.Timestamp, r.Data })
                 .FirstOrDefaultAsync(cancellationToken);
+            var position = last is null ? null : PositionDto.Of(last.Timestamp, last.Data);
             var sync = await db.SyncSessions.AsNoTracking()
                 .Where(s => s.DeviceId == id)
                 .OrderByDescending(s => s.UpdatedAt)

@@ -31,7 +31,7 @@ public sealed record RecordField
     /// <summary>The object it sits in, or null for a top-level field.</summary>
     public string? Parent { get; }
 
-    /// <summary>Its property name in its object, also its column's name.</summary>
+    /// <summary>Its property name in its object, also its column's name in a CSV export.</summary>
     public string Name { get; }
 
     public string Column => Name;

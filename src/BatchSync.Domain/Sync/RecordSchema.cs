@@ -3,9 +3,9 @@ using System.Collections.Immutable;
 namespace BatchSync.Domain.Sync;
 
 /// <summary>
-/// The known fields of every record type, each listed once: adding a field is one entry here and a
-/// migration that adds its column. The reader, the validator, the staging codec, both providers' row
-/// inserters, the EF model and the exports all work from this list.
+/// The known fields of every record type, each listed once: adding a field is one entry here. The
+/// reader, the validator, the staging codec and the exports all work from this list; a stored row
+/// keeps the fields in its canonical JSON, so the tables need no change for a new field.
 /// <para>
 /// The order is part of a record's identity (ADR 005): a canonical record lists <c>type</c> and
 /// <c>timestamp</c>, then the top-level fields in this order, then the objects that hold fields

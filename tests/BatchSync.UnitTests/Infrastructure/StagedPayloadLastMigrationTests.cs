@@ -1,8 +1,4 @@
-using BatchSync.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace BatchSync.UnitTests.Infrastructure;
 
@@ -10,18 +6,16 @@ namespace BatchSync.UnitTests.Infrastructure;
 public sealed class StagedPayloadLastMigrationTests : IDisposable
 {
     private const string Before = "20261202070941_StagedPartFirstTimestamp";
+    private const string Migration = "20261203131500_StagedPayloadLast";
     private const string Parts =
         "SELECT sync_id, part_number, record_count, checksum, content_hash, received_at, first_timestamp, hex(payload) FROM batch_parts ORDER BY part_number";
 
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"batchsync-migration-{Guid.NewGuid():N}.db");
+    private readonly MigrationTestFile _file = new();
 
     [Fact]
     public void Up_KeepsEveryPartAndPutsThePayloadLast()
     {
-        using (var db = Context())
-        {
-            db.GetService<IMigrator>().Migrate(Before);
-        }
+        _file.MigrateTo(Before);
 
         Execute(
             "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at) " +
@@ -33,13 +27,10 @@ public sealed class StagedPayloadLastMigrationTests : IDisposable
         var before = Rows(Parts);
         Assert.Equal("checksum", Rows("SELECT name FROM pragma_table_info('batch_parts') ORDER BY cid")[^2][0]);
 
-        using (var db = Context())
-        {
-            db.Database.Migrate();
-        }
+        _file.MigrateTo(Migration);
 
         Assert.Equal(before, Rows(Parts));
-        var columns = Rows("SELECT name FROM pragma_table_info('batch_parts') ORDER BY cid").Select(r => r[0]).ToList();
+        var columns = _file.Columns("batch_parts");
         Assert.Equal(["sync_id", "part_number", "record_count", "checksum", "content_hash", "received_at", "first_timestamp", "payload"], columns);
 
         // The key, the checksum's default and the cascade from the session hold as before.
@@ -54,10 +45,7 @@ public sealed class StagedPayloadLastMigrationTests : IDisposable
     [Fact]
     public void Down_KeepsEveryPartInTheEarlierColumnOrder()
     {
-        using (var db = Context())
-        {
-            db.Database.Migrate();
-        }
+        _file.MigrateTo(Migration);
 
         Execute(
             "INSERT INTO sync_sessions (sync_id, device_id, user_name, total_parts, status, created_at, updated_at) " +
@@ -67,52 +55,16 @@ public sealed class StagedPayloadLastMigrationTests : IDisposable
             "VALUES ('s1', 1, 100, 'sha256:aa', 10, randomblob(70000), 'sha256:c1', 1700000000000)");
         var after = Rows(Parts);
 
-        using (var db = Context())
-        {
-            db.GetService<IMigrator>().Migrate(Before);
-        }
+        _file.MigrateTo(Before);
 
         Assert.Equal(after, Rows(Parts));
-        var columns = Rows("SELECT name FROM pragma_table_info('batch_parts') ORDER BY cid").Select(r => r[0]).ToList();
+        var columns = _file.Columns("batch_parts");
         Assert.Equal(["sync_id", "part_number", "record_count", "content_hash", "received_at", "payload", "checksum", "first_timestamp"], columns);
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _file.Dispose();
 
-    private BatchSyncDbContext Context() =>
-        new(new DbContextOptionsBuilder<BatchSyncDbContext>().UseSqlite($"Data Source={_path}").Options);
+    private void Execute(string sql) => _file.Execute(sql);
 
-    private void Execute(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_path};Foreign Keys=True");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private List<object?[]> Rows(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_path}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            reader.GetValues(row!);
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private List<object?[]> Rows(string sql) => _file.Rows(sql);
 }

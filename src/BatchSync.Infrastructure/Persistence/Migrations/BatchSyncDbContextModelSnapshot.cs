@@ -191,32 +191,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("user_name");
 
-                    b.Property<double?>("accuracy")
-                        .HasColumnType("REAL")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("bearing")
-                        .HasColumnType("REAL")
-                        .HasColumnName("bearing");
-
-                    b.Property<string>("event_type")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_type");
-
-                    b.Property<double?>("latitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("latitude");
-
-                    b.Property<double?>("longitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("longitude");
-
-                    b.Property<double?>("speed")
-                        .HasColumnType("REAL")
-                        .HasColumnName("speed");
-
                     b.HasKey("Id");
 
                     b.HasIndex("DeviceId", "Timestamp", "ContentHash")
@@ -266,44 +240,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("user_name");
-
-                    b.Property<double?>("accuracy")
-                        .HasColumnType("REAL")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("altitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("altitude");
-
-                    b.Property<double?>("battery_level")
-                        .HasColumnType("REAL")
-                        .HasColumnName("battery_level");
-
-                    b.Property<double?>("bearing")
-                        .HasColumnType("REAL")
-                        .HasColumnName("bearing");
-
-                    b.Property<double>("latitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("latitude");
-
-                    b.Property<double>("longitude")
-                        .HasColumnType("REAL")
-                        .HasColumnName("longitude");
-
-                    b.Property<string>("network_type")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("network_type");
-
-                    b.Property<string>("provider")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("provider");
-
-                    b.Property<double?>("speed")
-                        .HasColumnType("REAL")
-                        .HasColumnName("speed");
 
                     b.HasKey("Id");
 

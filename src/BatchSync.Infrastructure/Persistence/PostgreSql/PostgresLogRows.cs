@@ -137,17 +137,6 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = timestamps });
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = hashes });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data });
-        foreach (var field in statements.Fields)
-        {
-            if (field.Kind == FieldKind.Number)
-            {
-                insert.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = [.. rows.Select(r => r.Record[field].AsNumber)] });
-            }
-            else
-            {
-                insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. rows.Select(r => r.Record[field].Text)] });
-            }
-        }
 
         return await CountNewAsync(insert, cancellationToken);
     }
@@ -176,13 +165,6 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
                 await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
                 await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
                 await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
-                foreach (var field in statements.Fields)
-                {
-                    var value = r.Record[field];
-                    await (!value.HasValue ? importer.WriteNullAsync(cancellationToken)
-                        : field.Kind == FieldKind.Number ? importer.WriteAsync(value.Number, NpgsqlDbType.Double, cancellationToken)
-                        : importer.WriteAsync(value.Text!, NpgsqlDbType.Text, cancellationToken));
-                }
             }
 
             await importer.CompleteAsync(cancellationToken);

@@ -1,54 +1,45 @@
-using System.Collections.Immutable;
 using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.LogFiles;
 
 namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 
 /// <summary>
-/// The PostgreSQL statements that add a completion's records to one log table, written from the type's
-/// fields in <see cref="RecordSchema"/>: each skips the records the table holds already (an anti-join on
-/// the primary key) and returns the date and timestamp of those it added. From arrays, the parameters are
-/// the sync's device, user and id, the first and last timestamp of the rows, then one array per column:
-/// log date, timestamp, content hash, data, then the fields in order. From staging, a temporary table filled by binary COPY.
+/// The PostgreSQL statements that add a completion's records to one log table: each skips the records
+/// the table holds already (an anti-join on the primary key) and returns the date and timestamp of those
+/// it added. From arrays, the parameters are the sync's device, user and id, the first and last timestamp
+/// of the rows, then one array per column: log date, timestamp, content hash, data. From staging, a
+/// temporary table filled by binary COPY.
 /// </summary>
 internal sealed record PostgresLogStatements(
-    ImmutableArray<RecordField> Fields,
     string InsertFromArrays,
     string CreateStaging,
     string CopyToStaging,
     string InsertFromStaging,
     string ClearStaging)
 {
-    private const string Shared = "device_id, user_name, sync_id, log_date, timestamp, content_hash, data";
+    private const string Columns = "device_id, user_name, sync_id, log_date, timestamp, content_hash, data";
 
     public static PostgresLogStatements Of(RecordType type)
     {
-        var fields = RecordSchema.Of(type);
         var table = LogTables.Of(type);
         var staging = "incoming_" + type.WireName();
-        var columns = Shared + string.Concat(fields.Select(f => ", " + f.Column));
-        var fieldColumns = string.Concat(fields.Select(f => ", " + f.Column));
-        var sqlTypes = fields.Select(f => f.Kind == FieldKind.Number ? "float8" : "text").ToList();
         // The range of the rows' timestamps ($4, $5) bounds what the anti-join reads of the device's
         // rows, so the chunks of a big completion do not each read the rows the chunks before added.
         var stored =
             $"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.device_id = $1 AND x.timestamp BETWEEN $4 AND $5 " +
             "AND x.timestamp = r.timestamp AND x.content_hash = r.content_hash AND x.log_date = r.log_date) ";
 
-        var arrays = string.Concat(sqlTypes.Select((t, i) => $", ${10 + i}::{t}[]"));
         var fromArrays =
-            $"INSERT INTO {table} ({columns}) SELECT $1, $2, $3, r.log_date, r.timestamp, r.content_hash, r.data{fieldColumns} " +
-            $"FROM unnest($6::date[], $7::bigint[], $8::bigint[], $9::text[]{arrays}) WITH ORDINALITY " +
-            $"AS r(log_date, timestamp, content_hash, data{fieldColumns}, ord) " +
+            $"INSERT INTO {table} ({Columns}) SELECT $1, $2, $3, r.log_date, r.timestamp, r.content_hash, r.data " +
+            "FROM unnest($6::date[], $7::bigint[], $8::bigint[], $9::text[]) WITH ORDINALITY AS r(log_date, timestamp, content_hash, data, ord) " +
             stored + "ORDER BY r.ord RETURNING log_date, timestamp";
 
         var create =
-            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (ord int, log_date date, timestamp bigint, content_hash bigint, data text" +
-            string.Concat(fields.Select((f, i) => $", {f.Column} {sqlTypes[i]}")) + ") ON COMMIT DELETE ROWS";
-        var copy = $"COPY {staging} (ord, log_date, timestamp, content_hash, data{fieldColumns}) FROM STDIN (FORMAT BINARY)";
+            $"CREATE TEMP TABLE IF NOT EXISTS {staging} (ord int, log_date date, timestamp bigint, content_hash bigint, data text) ON COMMIT DELETE ROWS";
+        var copy = $"COPY {staging} (ord, log_date, timestamp, content_hash, data) FROM STDIN (FORMAT BINARY)";
         var fromStaging =
-            $"INSERT INTO {table} ({columns}) SELECT $1, $2, $3, log_date, timestamp, content_hash, data{fieldColumns} " +
+            $"INSERT INTO {table} ({Columns}) SELECT $1, $2, $3, log_date, timestamp, content_hash, data " +
             $"FROM {staging} r " + stored + "ORDER BY ord RETURNING log_date, timestamp";
-        return new PostgresLogStatements(fields, fromArrays, create, copy, fromStaging, $"TRUNCATE {staging}");
+        return new PostgresLogStatements(fromArrays, create, copy, fromStaging, $"TRUNCATE {staging}");
     }
 }

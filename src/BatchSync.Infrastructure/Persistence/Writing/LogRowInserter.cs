@@ -62,15 +62,6 @@ internal sealed partial class LogRowInserter : IDisposable
             Check(NativeMethods.BindInt64(stmt, 5, prepared.Record.Timestamp));
             Check(NativeMethods.BindInt64(stmt, 6, prepared.ContentHash));
             Check(BindInPlace(stmt, 7, json, prepared.Json.Length));
-            var fields = RecordSchema.Of(prepared.Record.Type);
-            for (var i = 0; i < fields.Length; i++)
-            {
-                var value = prepared.Record[fields[i]];
-                Check(value.Text is { } text ? BindInPlace(stmt, 8 + i, text)
-                    : value.HasValue ? NativeMethods.BindDouble(stmt, 8 + i, value.Number)
-                    : NativeMethods.BindNull(stmt, 8 + i));
-            }
-
             rc = NativeMethods.Step(stmt);
             _ = NativeMethods.Reset(stmt);
         }
@@ -94,15 +85,10 @@ internal sealed partial class LogRowInserter : IDisposable
         }
     }
 
-    /// <summary>The columns every log table shares, then the type's fields in <see cref="RecordSchema"/> order.</summary>
-    private static string InsertSql(RecordType type)
-    {
-        var fields = RecordSchema.Of(type);
-        var columns = string.Concat(fields.Select(f => ", " + f.Column));
-        var values = string.Concat(fields.Select((_, i) => $", ?{8 + i}"));
-        return $"INSERT INTO {LogTables.Of(type)} (device_id, user_name, sync_id, log_date, timestamp, content_hash, data{columns}) " +
-            $"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7{values}){Conflict}";
-    }
+    /// <summary>Where the record came from, its date, its identity and its canonical JSON.</summary>
+    private static string InsertSql(RecordType type) =>
+        $"INSERT INTO {LogTables.Of(type)} (device_id, user_name, sync_id, log_date, timestamp, content_hash, data) " +
+        $"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7){Conflict}";
 
     /// <summary>
     /// Binds UTF-8 without SQLite copying it (SQLITE_STATIC): the bytes must stay where they are until the
@@ -110,16 +96,6 @@ internal sealed partial class LogRowInserter : IDisposable
     /// </summary>
     private static unsafe int BindInPlace(IntPtr stmt, int index, byte* text, int length) =>
         NativeMethods.BindText(stmt, index, length == 0 ? EmptyText : text, length, IntPtr.Zero);
-
-    /// <summary>A text field's UTF-16, bound from the string where it lies; SQLite copies it (the values are short).</summary>
-    private static unsafe int BindInPlace(IntPtr stmt, int index, string text)
-    {
-        fixed (char* chars = text)
-        {
-            // SQLITE_TRANSIENT: the string is pinned only for this call.
-            return NativeMethods.BindText16(stmt, index, chars, text.Length * sizeof(char), new IntPtr(-1));
-        }
-    }
 
     private sqlite3_stmt Prepare(string sql)
     {
@@ -160,17 +136,8 @@ internal sealed partial class LogRowInserter : IDisposable
         [LibraryImport(Library, EntryPoint = "sqlite3_bind_text")]
         internal static partial int BindText(IntPtr statement, int index, byte* text, int length, IntPtr destructor);
 
-        [LibraryImport(Library, EntryPoint = "sqlite3_bind_text16")]
-        internal static partial int BindText16(IntPtr statement, int index, char* text, int bytes, IntPtr destructor);
-
         [LibraryImport(Library, EntryPoint = "sqlite3_bind_int64")]
         internal static partial int BindInt64(IntPtr statement, int index, long value);
-
-        [LibraryImport(Library, EntryPoint = "sqlite3_bind_double")]
-        internal static partial int BindDouble(IntPtr statement, int index, double value);
-
-        [LibraryImport(Library, EntryPoint = "sqlite3_bind_null")]
-        internal static partial int BindNull(IntPtr statement, int index);
 
         [LibraryImport(Library, EntryPoint = "sqlite3_step")]
         internal static partial int Step(IntPtr statement);

@@ -202,32 +202,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(128)")
                         .HasColumnName("user_name");
 
-                    b.Property<double?>("accuracy")
-                        .HasColumnType("double precision")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("bearing")
-                        .HasColumnType("double precision")
-                        .HasColumnName("bearing");
-
-                    b.Property<string>("event_type")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("event_type");
-
-                    b.Property<double?>("latitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("latitude");
-
-                    b.Property<double?>("longitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("longitude");
-
-                    b.Property<double?>("speed")
-                        .HasColumnType("double precision")
-                        .HasColumnName("speed");
-
                     b.HasKey("Id");
 
                     b.HasIndex("DeviceId", "Timestamp", "ContentHash")
@@ -279,44 +253,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("user_name");
-
-                    b.Property<double?>("accuracy")
-                        .HasColumnType("double precision")
-                        .HasColumnName("accuracy");
-
-                    b.Property<double?>("altitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("altitude");
-
-                    b.Property<double?>("battery_level")
-                        .HasColumnType("double precision")
-                        .HasColumnName("battery_level");
-
-                    b.Property<double?>("bearing")
-                        .HasColumnType("double precision")
-                        .HasColumnName("bearing");
-
-                    b.Property<double>("latitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("latitude");
-
-                    b.Property<double>("longitude")
-                        .HasColumnType("double precision")
-                        .HasColumnName("longitude");
-
-                    b.Property<string>("network_type")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("network_type");
-
-                    b.Property<string>("provider")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("provider");
-
-                    b.Property<double?>("speed")
-                        .HasColumnType("double precision")
-                        .HasColumnName("speed");
 
                     b.HasKey("Id");
 
