@@ -16,7 +16,10 @@ if (CommandLineHelp.Wanted(args, out var unknown))
     return unknown is null ? 0 : 2;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration is read once at start (a change takes a restart, as docs/operations.md says). Watching
+// appsettings for changes would watch the whole content root, and so the data folder under it: every
+// write to the database or a dated file would wake a watcher thread.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
 builder.Services.AddMonitoring(builder.Configuration);
 

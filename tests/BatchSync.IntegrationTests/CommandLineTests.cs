@@ -108,6 +108,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task RunningServer_WatchesNoFiles()
+    {
+        // A configuration file watcher would watch the whole content root, the data folder too where it
+        // lies below, and wake on every write to the database: the server reads its configuration once.
+        using var server = ServerProcess.Start(ServerDll, _data, new Dictionary<string, string> { ["device"] = "device-token" }, output: _ => { });
+        using var http = new HttpClient();
+        await server.WaitReadyAsync(http);
+
+        var handles = Directory.GetFiles($"/proc/{server.Pid}/fd").Select(fd => new FileInfo(fd).LinkTarget).ToList();
+
+        Assert.NotEmpty(handles);
+        Assert.DoesNotContain(handles, target => target is not null && target.Contains("inotify", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Root_RedirectsToSwaggerUi()
     {
         using var app = new BatchSyncApp();
