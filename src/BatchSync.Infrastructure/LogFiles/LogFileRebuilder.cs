@@ -1,6 +1,7 @@
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace BatchSync.Infrastructure.LogFiles;
 
@@ -33,34 +34,48 @@ internal sealed class LogFileRebuilder(LogFilePaths paths, LogCalendar calendar,
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
         var (start, end) = calendar.Day(date);
-        using (var select = connection.CreateCommand())
+        // Straight from SQLite's UTF-8 to the file: through ADO.NET each line was decoded into a string
+        // and encoded back: a quarter of the time of rewriting a million rows.
+        var db = connection.Handle!;
+        Check(db, raw.sqlite3_prepare_v2(
+            db,
+            $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND id <= ?4 ORDER BY timestamp, id",
+            out var select));
+        using (select)
         {
-            select.CommandText =
-                $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = $device AND timestamp >= $start AND timestamp < $end " +
-                "AND id <= $upTo ORDER BY timestamp, id";
-            select.Parameters.AddWithValue("$device", deviceId);
-            select.Parameters.AddWithValue("$start", start);
-            select.Parameters.AddWithValue("$end", end);
-            select.Parameters.AddWithValue("$upTo", upToRowId);
-            using var rows = select.ExecuteReader();
+            Check(db, raw.sqlite3_bind_text(select, 1, deviceId));
+            Check(db, raw.sqlite3_bind_int64(select, 2, start));
+            Check(db, raw.sqlite3_bind_int64(select, 3, end));
+            Check(db, raw.sqlite3_bind_int64(select, 4, upToRowId));
             using var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            using (var text = new StreamWriter(file, leaveOpen: true))
+            var written = 0;
+            int rc;
+            while ((rc = raw.sqlite3_step(select)) == raw.SQLITE_ROW)
             {
-                text.NewLine = "\n";
-                var written = 0;
-                while (rows.Read())
+                file.Write(raw.sqlite3_column_blob(select, 0));
+                file.WriteByte((byte)'\n');
+                if (++written == 2 && CrashPoints.Armed)
                 {
-                    text.WriteLine(rows.GetString(0));
-                    if (++written == 2 && CrashPoints.Armed)
-                    {
-                        CrashPoints.Reach(CrashPoints.FileRewriteHalfway, text.Flush);
-                    }
+                    CrashPoints.Reach(CrashPoints.FileRewriteHalfway, file.Flush);
                 }
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(db, rc);
             }
 
             file.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
+        }
     }
 }
