@@ -1,4 +1,3 @@
-using System.Text;
 using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.LogFiles;
 using Npgsql;
@@ -61,7 +60,7 @@ internal static class PostgresLogFileRows
                     return false;
                 }
 
-                await WriteLineAsync(file, rows.GetString(1), cancellationToken);
+                await CopyLineAsync(rows, 1, file, cancellationToken);
             }
         }
 
@@ -88,7 +87,7 @@ internal static class PostgresLogFileRows
             await using var rows = await select.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
-                await WriteLineAsync(file, rows.GetString(0), cancellationToken);
+                await CopyLineAsync(rows, 0, file, cancellationToken);
             }
 
             file.Flush(flushToDisk: true);
@@ -97,9 +96,18 @@ internal static class PostgresLogFileRows
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static async ValueTask WriteLineAsync(FileStream file, string line, CancellationToken cancellationToken)
+    /// <summary>
+    /// A row's line copied as the server sent it, UTF-8, into the file's buffer: read as a string, each
+    /// line was decoded and encoded again, and a big completion's million lines made the collector's
+    /// budget, and the server's memory, jump at the end.
+    /// </summary>
+    private static async ValueTask CopyLineAsync(NpgsqlDataReader rows, int column, FileStream file, CancellationToken cancellationToken)
     {
-        await file.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken);
+        await using (var line = await rows.GetStreamAsync(column, cancellationToken))
+        {
+            await line.CopyToAsync(file, cancellationToken);
+        }
+
         await file.WriteAsync(NewLine, cancellationToken);
     }
 
