@@ -24,21 +24,23 @@ public static class RecordIdentity
     /// <summary>As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting into <paramref name="buffer"/>, valid until its next use.</summary>
     public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson, ArrayBufferWriter<byte> buffer)
     {
-        if (!NeedsRewrite(canonicalJson))
-        {
-            return canonicalJson;
-        }
-
-        // Everything but the numbers is copied byte for byte: names and strings are already in their one form.
-        buffer.ResetWrittenCount();
+        // One pass: nothing is copied until the first number that is not in its one form, and the same
+        // bytes come back when there is none. Everything but the numbers is copied byte for byte: names
+        // and strings are already in their one form.
         var reader = new Utf8JsonReader(canonicalJson);
-        var copied = 0;
+        var copied = -1;
         Span<byte> quick = stackalloc byte[32];
         while (reader.Read())
         {
-            if (reader.TokenType != JsonTokenType.Number)
+            if (reader.TokenType != JsonTokenType.Number || IsInItsOneForm(reader.ValueSpan))
             {
                 continue;
+            }
+
+            if (copied < 0)
+            {
+                buffer.ResetWrittenCount();
+                copied = 0;
             }
 
             var start = (int)reader.TokenStartIndex;
@@ -53,6 +55,11 @@ public static class RecordIdentity
             }
 
             copied = start + reader.ValueSpan.Length;
+        }
+
+        if (copied < 0)
+        {
+            return canonicalJson;
         }
 
         buffer.Write(canonicalJson[copied..]);

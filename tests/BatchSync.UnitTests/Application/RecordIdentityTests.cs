@@ -43,6 +43,19 @@ public sealed class RecordIdentityTests
     }
 
     [Fact]
+    public void Json_WithAScratchBuffer_RewritesFromTheFirstNumberOutOfForm_AndGivesBackTheSameBytesOtherwise()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var later = """{"a":1,"b":"2.50","c":[3,4.50],"d":5.0}"""u8.ToArray();
+        var first = """{"a":1.0,"b":"x"}"""u8.ToArray();
+        var none = """{"a":1,"b":2.5}"""u8.ToArray();
+
+        Assert.Equal("""{"a":1,"b":"2.50","c":[3,4.5],"d":5}""", Encoding.UTF8.GetString(RecordIdentity.Json(later, buffer)));
+        Assert.Equal("""{"a":1,"b":"x"}""", Encoding.UTF8.GetString(RecordIdentity.Json(first, buffer)));
+        Assert.Equal(none, RecordIdentity.Json(none, buffer).ToArray());
+    }
+
+    [Fact]
     public void Hash_DifferentValues_Differ()
     {
         Assert.NotEqual(RecordIdentity.Hash("""{"a":32.5}"""u8), RecordIdentity.Hash("""{"a":32.51}"""u8));
