@@ -5,7 +5,6 @@ using BatchSync.Domain.Sync;
 using BatchSync.Infrastructure.LogFiles;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 
@@ -15,7 +14,7 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// records are new. A device's completions insert one at a time, so the anti-join cannot miss a row
 /// another transaction is adding (the primary key would refuse it, and the unit of work fail). The rows
 /// reach the statement (<see cref="PostgresLogStatements"/>) as arrays for a small completion, by binary
-/// COPY into a temporary table for a large one (<see cref="StorageOptions.CopyFromRecords"/>). One outbox
+/// COPY for a large one (<see cref="StorageOptions.CopyFromRecords"/>, <see cref="PostgresLogCopy"/>). One outbox
 /// row per dated file that got new records is written in the same transaction, with the earliest
 /// timestamp the completion added to it.
 /// </summary>
@@ -98,7 +97,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
             }
 
             var newByDate = copy
-                ? await InsertByCopyAsync(connection, transaction, session, ByType[type], rows, cancellationToken)
+                ? await PostgresLogCopy.InsertAsync(connection, transaction, session, ByType[type], rows, cancellationToken)
                 : await InsertFromArraysAsync(connection, transaction, session, ByType[type], rows, cancellationToken);
             foreach (var (date, rowsOfDay) in newByDate)
             {
@@ -141,47 +140,8 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         return await CountNewAsync(insert, cancellationToken);
     }
 
-    private static async Task<Dictionary<DateOnly, NewRows>> InsertByCopyAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        SyncSession session,
-        PostgresLogStatements statements,
-        List<PreparedRecord> rows,
-        CancellationToken cancellationToken)
-    {
-        await using (var create = new NpgsqlCommand(statements.CreateStaging, connection, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var importer = await connection.BeginBinaryImportAsync(statements.CopyToStaging, cancellationToken))
-        {
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var r = rows[i];
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
-                await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
-        await using var insert = new NpgsqlCommand(statements.InsertFromStaging, connection, transaction);
-        AddOrigin(insert, session, rows);
-        var counts = await CountNewAsync(insert, cancellationToken);
-
-        // ON COMMIT DELETE ROWS empties it at the end; a second table of the same completion starts empty too.
-        await using var clear = new NpgsqlCommand(statements.ClearStaging, connection, transaction);
-        await clear.ExecuteNonQueryAsync(cancellationToken);
-        return counts;
-    }
-
     /// <summary>The sync's device, user and id, and the range of the rows' timestamps (they come in log order).</summary>
-    private static void AddOrigin(NpgsqlCommand insert, SyncSession session, List<PreparedRecord> rows)
+    internal static void AddOrigin(NpgsqlCommand insert, SyncSession session, List<PreparedRecord> rows)
     {
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.UserName });
@@ -190,7 +150,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Record.Timestamp });
     }
 
-    private static async Task<Dictionary<DateOnly, NewRows>> CountNewAsync(NpgsqlCommand insert, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<DateOnly, NewRows>> CountNewAsync(NpgsqlCommand insert, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<DateOnly, NewRows>();
         await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
@@ -224,5 +184,5 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
     }
 
     /// <summary>How many rows of one day a statement added, and the earliest timestamp among them.</summary>
-    private readonly record struct NewRows(int Count, long First);
+    internal readonly record struct NewRows(int Count, long First);
 }

@@ -8,9 +8,12 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// the table holds already (an anti-join on the primary key) and returns the date and timestamp of those
 /// it added. From arrays, the parameters are the sync's device, user and id, the first and last timestamp
 /// of the rows, then one array per column: log date, timestamp, content hash, data. From staging, a
-/// temporary table filled by binary COPY.
+/// temporary table filled by binary COPY. When the device holds no row in the time range, nothing is
+/// to be skipped and the rows are copied into the table itself.
 /// </summary>
 internal sealed record PostgresLogStatements(
+    string AnyStoredInRange,
+    string CopyToTable,
     string InsertFromArrays,
     string CreateStaging,
     string CopyToStaging,
@@ -40,6 +43,8 @@ internal sealed record PostgresLogStatements(
         var fromStaging =
             $"INSERT INTO {table} ({Columns}) SELECT $1, $2, $3, log_date, timestamp, content_hash, data " +
             $"FROM {staging} r " + stored + "ORDER BY ord RETURNING log_date, timestamp";
-        return new PostgresLogStatements(fromArrays, create, copy, fromStaging, $"TRUNCATE {staging}");
+        var anyStored = $"SELECT EXISTS (SELECT 1 FROM {table} WHERE device_id = $1 AND timestamp BETWEEN $2 AND $3)";
+        var copyToTable = $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)";
+        return new PostgresLogStatements(anyStored, copyToTable, fromArrays, create, copy, fromStaging, $"TRUNCATE {staging}");
     }
 }

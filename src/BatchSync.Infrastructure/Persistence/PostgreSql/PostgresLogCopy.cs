@@ -1,0 +1,117 @@
+using System.Text;
+using BatchSync.Application.Sync;
+using BatchSync.Domain.Sync;
+using Npgsql;
+using NpgsqlTypes;
+using static BatchSync.Infrastructure.Persistence.PostgreSql.PostgresLogRows;
+
+namespace BatchSync.Infrastructure.Persistence.PostgreSql;
+
+/// <summary>
+/// A large chunk of a completion into one log table by binary COPY. When the device has no row in the
+/// chunk's time range, nothing can be skipped (the chunk's own repeats are dropped before it comes here,
+/// and the device's completions insert one at a time under their lock), so the rows are copied into the
+/// table itself and every one is new. Otherwise they are copied into a temporary table, from which the
+/// anti-join adds those the table lacks.
+/// </summary>
+internal static class PostgresLogCopy
+{
+    public static async Task<Dictionary<DateOnly, NewRows>> InsertAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        SyncSession session,
+        PostgresLogStatements statements,
+        List<PreparedRecord> rows,
+        CancellationToken cancellationToken)
+    {
+        return await AnyStoredAsync(connection, transaction, session, statements, rows, cancellationToken)
+            ? await ThroughStagingAsync(connection, transaction, session, statements, rows, cancellationToken)
+            : await IntoTableAsync(connection, session, statements, rows, cancellationToken);
+    }
+
+    private static async Task<bool> AnyStoredAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        SyncSession session,
+        PostgresLogStatements statements,
+        List<PreparedRecord> rows,
+        CancellationToken cancellationToken)
+    {
+        await using var probe = new NpgsqlCommand(statements.AnyStoredInRange, connection, transaction);
+        probe.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
+        probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Record.Timestamp });
+        probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Record.Timestamp });
+        return (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<Dictionary<DateOnly, NewRows>> IntoTableAsync(
+        NpgsqlConnection connection,
+        SyncSession session,
+        PostgresLogStatements statements,
+        List<PreparedRecord> rows,
+        CancellationToken cancellationToken)
+    {
+        var added = new Dictionary<DateOnly, NewRows>();
+        await using (var importer = await connection.BeginBinaryImportAsync(statements.CopyToTable, cancellationToken))
+        {
+            foreach (var r in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(session.DeviceId, NpgsqlDbType.Varchar, cancellationToken);
+                await importer.WriteAsync(session.UserName, NpgsqlDbType.Varchar, cancellationToken);
+                await importer.WriteAsync(session.SyncId, NpgsqlDbType.Varchar, cancellationToken);
+                await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
+                added[r.LogDate] = added.TryGetValue(r.LogDate, out var day)
+                    ? new NewRows(day.Count + 1, Math.Min(day.First, r.Record.Timestamp))
+                    : new NewRows(1, r.Record.Timestamp);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        CrashPoints.Reach(CrashPoints.CompletionInserted);
+        return added;
+    }
+
+    private static async Task<Dictionary<DateOnly, NewRows>> ThroughStagingAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        SyncSession session,
+        PostgresLogStatements statements,
+        List<PreparedRecord> rows,
+        CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand(statements.CreateStaging, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync(statements.CopyToStaging, cancellationToken))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var r = rows[i];
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using var insert = new NpgsqlCommand(statements.InsertFromStaging, connection, transaction);
+        AddOrigin(insert, session, rows);
+        var counts = await CountNewAsync(insert, cancellationToken);
+
+        // ON COMMIT DELETE ROWS empties it at the end; a second table of the same completion starts empty too.
+        await using var clear = new NpgsqlCommand(statements.ClearStaging, connection, transaction);
+        await clear.ExecuteNonQueryAsync(cancellationToken);
+        return counts;
+    }
+}
