@@ -18,8 +18,7 @@ public static class RecordIdentity
     public static long Hash(ReadOnlySpan<byte> canonicalJson) => (long)XxHash3.HashToUInt64(Json(canonicalJson));
 
     /// <summary>The canonical JSON with numbers in their one form; the same bytes when every number already is.</summary>
-    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson) =>
-        NeedsRewrite(canonicalJson) ? Json(canonicalJson, new ArrayBufferWriter<byte>(canonicalJson.Length)) : canonicalJson;
+    public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson) => Json(canonicalJson, new ArrayBufferWriter<byte>());
 
     /// <summary>As <see cref="Json(ReadOnlySpan{byte})"/>, rewriting into <paramref name="buffer"/>, valid until its next use.</summary>
     public static ReadOnlySpan<byte> Json(ReadOnlySpan<byte> canonicalJson, ArrayBufferWriter<byte> buffer)
@@ -92,20 +91,6 @@ public static class RecordIdentity
         }
 
         return Plain(negative, digits, exponent);
-    }
-
-    private static bool NeedsRewrite(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.Number && !IsInItsOneForm(reader.ValueSpan))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>
