@@ -19,7 +19,8 @@ if (CommandLineHelp.Wanted(args, out var unknown))
 // Configuration is read once at start (a change takes a restart, as docs/operations.md says). Watching
 // appsettings for changes would watch the whole content root, and so the data folder under it: every
 // write to the database or a dated file would wake a watcher thread.
-var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+// First, so that a last switch given without a value cannot take it for one.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 builder.Services.AddApplication().AddInfrastructure(builder.Configuration).AddApi();
 builder.Services.AddMonitoring(builder.Configuration);
 

@@ -20,7 +20,7 @@ public sealed record PositionDto(long Timestamp, double Latitude, double Longitu
             timestamp,
             record.GetProperty("latitude").GetDouble(),
             record.GetProperty("longitude").GetDouble(),
-            record.TryGetProperty("accuracy", out var accuracy) ? accuracy.GetDouble() : null);
+            record.TryGetProperty("accuracy", out var accuracy) && accuracy.ValueKind == JsonValueKind.Number ? accuracy.GetDouble() : null);
     }
 }
 

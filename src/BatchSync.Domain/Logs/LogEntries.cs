@@ -3,8 +3,8 @@ namespace BatchSync.Domain.Logs;
 /// <summary>
 /// A row of a dated log table: one stored record with where it came from. <see cref="Data"/> is the
 /// record's canonical JSON, the line of its dated log file; <see cref="ContentHash"/> with device and
-/// timestamp identifies it, so a record sent again is stored once. The columns of the record's known
-/// fields are mapped from <see cref="Sync.RecordSchema"/>, by name.
+/// timestamp identifies it, so a record sent again is stored once. Its fields, known or not, are in
+/// <see cref="Data"/> only.
 /// </summary>
 public abstract class LogEntry
 {
@@ -25,8 +25,8 @@ public abstract class LogEntry
     public required string Data { get; set; }
 }
 
-/// <summary>A row of <c>location_logs</c>; its typed columns are those of <see cref="Sync.RecordSchema"/>'s fields.</summary>
+/// <summary>A row of <c>location_logs</c>: a location record, its fields in <see cref="LogEntry.Data"/>.</summary>
 public sealed class LocationLogEntry : LogEntry;
 
-/// <summary>A row of <c>driving_logs</c>; its typed columns are those of <see cref="Sync.RecordSchema"/>'s fields.</summary>
+/// <summary>A row of <c>driving_logs</c>: a driving event, its fields in <see cref="LogEntry.Data"/>.</summary>
 public sealed class DrivingLogEntry : LogEntry;

@@ -1,6 +1,6 @@
 namespace BatchSync.Domain.Sync;
 
-/// <summary>The JSON type of a known field, and so of its column.</summary>
+/// <summary>The JSON type of a known field.</summary>
 public enum FieldKind
 {
     Number,
@@ -10,7 +10,7 @@ public enum FieldKind
 /// <summary>
 /// One known field of the record types that carry it: where it sits in a record's JSON
 /// (<c>location.latitude</c> is <c>latitude</c> inside the object <c>location</c>), its JSON type, its
-/// rule and its column in the type's log table (the last segment of its path). Listed once, in
+/// rule and its column in a CSV export (the last segment of its path). Listed once, in
 /// <see cref="RecordSchema"/>.
 /// </summary>
 public sealed record RecordField
@@ -54,7 +54,7 @@ public sealed record RecordField
 
     public double? Max { get; init; }
 
-    /// <summary>For text, the most characters it may have (also its column's length).</summary>
+    /// <summary>For text, the most characters it may have.</summary>
     public int? MaxLength { get; init; }
 
     public bool IsOf(RecordType type) => Types.Contains(type);

@@ -59,7 +59,7 @@ public static class RecordSchema
     public static RecordField Field(string path) =>
         Fields.FirstOrDefault(f => f.Path == path) ?? throw new ArgumentException($"No known field {path}.", nameof(path));
 
-    /// <summary>The fields of one record type, in canonical order: also the order of its columns and exports.</summary>
+    /// <summary>The fields of one record type, in canonical order: also the order of its CSV columns.</summary>
     public static ImmutableArray<RecordField> Of(RecordType type) => ByType[(int)type];
 
     private static ImmutableArray<RecordField> Numbered(RecordField[] fields)

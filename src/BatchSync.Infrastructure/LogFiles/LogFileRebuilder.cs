@@ -37,6 +37,8 @@ internal sealed class LogFileRebuilder(LogFilePaths paths, LogCalendar calendar,
         // Straight from SQLite's UTF-8 to the file: through ADO.NET each line was decoded into a string
         // and encoded back: a quarter of the time of rewriting a million rows.
         var db = connection.Handle!;
+        // On the handle, SQLite waits out a busy database itself, as ADO.NET's commands retry for 30 s.
+        Check(db, raw.sqlite3_busy_timeout(db, 30_000));
         Check(db, raw.sqlite3_prepare_v2(
             db,
             $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND id <= ?4 ORDER BY timestamp, id",

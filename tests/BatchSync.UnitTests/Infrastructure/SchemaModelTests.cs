@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.UnitTests.Infrastructure;
 
-/// <summary>The EF model, built in part from the record schema, is what the migrations of each provider create.</summary>
+/// <summary>The EF model is what the migrations of each provider create.</summary>
 public class SchemaModelTests
 {
     [Fact]

@@ -41,6 +41,8 @@ internal static class PostgresLogCopy
         probe.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
         probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Record.Timestamp });
         probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Record.Timestamp });
+        probe.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = rows[0].LogDate });
+        probe.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = rows[^1].LogDate });
         return (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -43,7 +43,8 @@ internal sealed record PostgresLogStatements(
         var fromStaging =
             $"INSERT INTO {table} ({Columns}) SELECT $1, $2, $3, log_date, timestamp, content_hash, data " +
             $"FROM {staging} r " + stored + "ORDER BY ord RETURNING log_date, timestamp";
-        var anyStored = $"SELECT EXISTS (SELECT 1 FROM {table} WHERE device_id = $1 AND timestamp BETWEEN $2 AND $3)";
+        // The dates bound which day partitions the probe reads.
+        var anyStored = $"SELECT EXISTS (SELECT 1 FROM {table} WHERE device_id = $1 AND timestamp BETWEEN $2 AND $3 AND log_date BETWEEN $4 AND $5)";
         var copyToTable = $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)";
         return new PostgresLogStatements(anyStored, copyToTable, fromArrays, create, copy, fromStaging, $"TRUNCATE {staging}");
     }
