@@ -1,5 +1,6 @@
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
+using BatchSync.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -38,17 +39,17 @@ internal sealed class LogFileRebuilder(LogFilePaths paths, LogCalendar calendar,
         // and encoded back: a quarter of the time of rewriting a million rows.
         var db = connection.Handle!;
         // On the handle, SQLite waits out a busy database itself, as ADO.NET's commands retry for 30 s.
-        Check(db, raw.sqlite3_busy_timeout(db, 30_000));
-        Check(db, raw.sqlite3_prepare_v2(
+        SqliteResult.Check(db, raw.sqlite3_busy_timeout(db, 30_000));
+        SqliteResult.Check(db, raw.sqlite3_prepare_v2(
             db,
             $"SELECT data FROM {LogTables.Of(type)} WHERE device_id = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND id <= ?4 ORDER BY timestamp, id",
             out var select));
         using (select)
         {
-            Check(db, raw.sqlite3_bind_text(select, 1, deviceId));
-            Check(db, raw.sqlite3_bind_int64(select, 2, start));
-            Check(db, raw.sqlite3_bind_int64(select, 3, end));
-            Check(db, raw.sqlite3_bind_int64(select, 4, upToRowId));
+            SqliteResult.Check(db, raw.sqlite3_bind_text(select, 1, deviceId));
+            SqliteResult.Check(db, raw.sqlite3_bind_int64(select, 2, start));
+            SqliteResult.Check(db, raw.sqlite3_bind_int64(select, 3, end));
+            SqliteResult.Check(db, raw.sqlite3_bind_int64(select, 4, upToRowId));
             using var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
             var written = 0;
             int rc;
@@ -64,20 +65,12 @@ internal sealed class LogFileRebuilder(LogFilePaths paths, LogCalendar calendar,
 
             if (rc != raw.SQLITE_DONE)
             {
-                Check(db, rc);
+                SqliteResult.Check(db, rc);
             }
 
             file.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
-    }
-
-    private static void Check(sqlite3 db, int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
-        }
     }
 }

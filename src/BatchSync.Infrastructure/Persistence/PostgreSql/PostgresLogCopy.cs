@@ -62,13 +62,8 @@ internal static class PostgresLogCopy
                 await importer.WriteAsync(session.DeviceId, NpgsqlDbType.Varchar, cancellationToken);
                 await importer.WriteAsync(session.UserName, NpgsqlDbType.Varchar, cancellationToken);
                 await importer.WriteAsync(session.SyncId, NpgsqlDbType.Varchar, cancellationToken);
-                await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
-                await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
-                added[r.LogDate] = added.TryGetValue(r.LogDate, out var day)
-                    ? new NewRows(day.Count + 1, Math.Min(day.First, r.Record.Timestamp))
-                    : new NewRows(1, r.Record.Timestamp);
+                await WriteRecordAsync(importer, r, cancellationToken);
+                NewRows.Add(added, r.LogDate, new NewRows(1, r.Record.Timestamp));
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -98,10 +93,7 @@ internal static class PostgresLogCopy
                 var r = rows[i];
                 await importer.StartRowAsync(cancellationToken);
                 await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
-                await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
+                await WriteRecordAsync(importer, r, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -115,5 +107,14 @@ internal static class PostgresLogCopy
         await using var clear = new NpgsqlCommand(statements.ClearStaging, connection, transaction);
         await clear.ExecuteNonQueryAsync(cancellationToken);
         return counts;
+    }
+
+    /// <summary>The columns of a row that are the record's own: its date, timestamp, content hash and JSON.</summary>
+    private static async Task WriteRecordAsync(NpgsqlBinaryImporter importer, PreparedRecord r, CancellationToken cancellationToken)
+    {
+        await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
+        await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
     }
 }

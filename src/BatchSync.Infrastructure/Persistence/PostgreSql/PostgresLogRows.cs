@@ -101,9 +101,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
                 : await InsertFromArraysAsync(connection, transaction, session, ByType[type], rows, cancellationToken);
             foreach (var (date, rowsOfDay) in newByDate)
             {
-                added[((RecordType)type, date)] = added.TryGetValue(((RecordType)type, date), out var before)
-                    ? new NewRows(before.Count + rowsOfDay.Count, Math.Min(before.First, rowsOfDay.First))
-                    : rowsOfDay;
+                NewRows.Add(added, ((RecordType)type, date), rowsOfDay);
             }
         }
     }
@@ -156,11 +154,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var date = reader.GetFieldValue<DateOnly>(0);
-            var timestamp = reader.GetInt64(1);
-            counts[date] = counts.TryGetValue(date, out var seen)
-                ? new NewRows(seen.Count + 1, Math.Min(seen.First, timestamp))
-                : new NewRows(1, timestamp);
+            NewRows.Add(counts, reader.GetFieldValue<DateOnly>(0), new NewRows(1, reader.GetInt64(1)));
         }
 
         CrashPoints.Reach(CrashPoints.CompletionInserted);
@@ -184,5 +178,11 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
     }
 
     /// <summary>How many rows of one day a statement added, and the earliest timestamp among them.</summary>
-    internal readonly record struct NewRows(int Count, long First);
+    internal readonly record struct NewRows(int Count, long First)
+    {
+        /// <summary>Counts <paramref name="rows"/> into what <paramref name="counts"/> holds for the key.</summary>
+        public static void Add<TKey>(Dictionary<TKey, NewRows> counts, TKey key, NewRows rows)
+            where TKey : notnull =>
+            counts[key] = counts.TryGetValue(key, out var before) ? new NewRows(before.Count + rows.Count, Math.Min(before.First, rows.First)) : rows;
+    }
 }

@@ -119,13 +119,7 @@ internal sealed partial class LogRowInserter : IDisposable
         return text;
     }
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
-        }
-    }
+    private void Check(int rc) => SqliteResult.Check(_db, rc);
 
     private static unsafe partial class NativeMethods
     {
