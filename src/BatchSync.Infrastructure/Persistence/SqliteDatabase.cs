@@ -65,9 +65,10 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Creates a new database with 16 KiB pages before anything else touches it: measured here, rows
-    /// like the log tables' insert a quarter faster than with the default 4 KiB, and a staged part
-    /// fits in one page. The page size of an existing database is left as it is.
+    /// Creates a new database with 4 KiB pages before anything else touches it. Every commit writes each
+    /// page it changed whole to the write-ahead log, and the writer commits small groups hundreds of
+    /// times a second: with 16 KiB pages it wrote 2.4 KB a stored record, with 4 KiB 1.75 KB, and the
+    /// part p99 fell by a fifth (ADR 004). The page size of an existing database is left as it is.
     /// </summary>
     public void CreateIfMissing()
     {
@@ -80,7 +81,7 @@ internal sealed class SqliteDatabase : IDisposable
         using var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         using var create = connection.CreateCommand();
-        create.CommandText = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;";
+        create.CommandText = "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;";
         create.ExecuteNonQuery();
     }
 
