@@ -3,7 +3,7 @@
 # admin token, as the side-by-side comparison with the seed's PHP design expects; Ctrl+C stops it.
 #   bench/compare-server.sh [--port 5080] [--token compare-token]
 # Then, from another shell:
-#   ../shared/baselines/compare.sh --url http://127.0.0.1:5080/batch-sync.php --token compare-token --rounds 3 --duration 15
+#   compare.sh --url http://127.0.0.1:5080/batch-sync.php --token compare-token --rounds 3 --duration 15
 # Two limits are raised, as operations.md advises for a fleet: compare.sh's 16 devices share that one
 # token, and the default per-token bucket (RequestsPerSecondPerToken 1000) would answer 429 once the
 # load passes 100,000 records/s; and every wrk run stops its 16 devices mid-sync, leaving their syncs

@@ -93,7 +93,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// Most checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so commits stay
     /// short; the writer's own checkpoint, every 2048 pages (32 MB) of log, finds little left to copy
     /// and lets the log start over. Its page cache is 16 MB: 32 MB took 20 - 40 MB more of the server's
-    /// peak memory in a big sync (16 KiB pages and their bookkeeping), and was no faster (ADR 004).
+    /// peak memory in a big sync (with 16 KiB pages, and their bookkeeping), and was no faster (ADR 004).
     /// </summary>
     public SqliteConnection OpenWriteConnection()
     {
