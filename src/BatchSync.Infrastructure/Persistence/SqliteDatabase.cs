@@ -67,8 +67,8 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>
     /// Creates a new database with 4 KiB pages before anything else touches it. Every commit writes each
     /// page it changed whole to the write-ahead log, and the writer commits small groups hundreds of
-    /// times a second: with 16 KiB pages it wrote 2.4 KB a stored record, with 4 KiB 1.75 KB, and the
-    /// part p99 fell by a fifth (ADR 004). The page size of an existing database is left as it is.
+    /// times a second: with 16 KiB pages it wrote 2.4 KB a stored record, with 4 KiB 1.75 KB (ADR 004).
+    /// The page size of an existing database is left as it is.
     /// </summary>
     public void CreateIfMissing()
     {
