@@ -91,7 +91,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// <see cref="Writing.WalFlusher"/> syncs it beside the writer and only then answers, so an
     /// acknowledged part or completion survives a power cut, not only a killed process.
     /// Most checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so commits stay
-    /// short; the writer's own checkpoint, every 2048 pages (32 MB) of log, finds little left to copy
+    /// short; the writer's own checkpoint, every 2048 pages of log (8 MB with 4 KiB pages), finds little left to copy
     /// and lets the log start over. Its page cache is 16 MB: 32 MB took 20 - 40 MB more of the server's
     /// peak memory in a big sync (with 16 KiB pages, and their bookkeeping), and was no faster (ADR 004).
     /// </summary>
