@@ -91,8 +91,8 @@ internal sealed class SqliteDatabase : IDisposable
     /// <see cref="Writing.WalFlusher"/> syncs it beside the writer and only then answers, so an
     /// acknowledged part or completion survives a power cut, not only a killed process.
     /// Most checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so commits stay
-    /// short; the writer's own checkpoint, every 2048 pages of log (8 MB with 4 KiB pages), finds little left to copy
-    /// and lets the log start over. Its page cache is 16 MB: 32 MB took 20 - 40 MB more of the server's
+    /// short; the writer's own checkpoint, every 2048 pages of log (8 MB with 4 KiB pages; 32 MB measured
+    /// no different), copies what is left and lets the log start over. Its page cache is 16 MB: 32 MB took 20 - 40 MB more of the server's
     /// peak memory in a big sync (with 16 KiB pages, and their bookkeeping), and was no faster (ADR 004).
     /// </summary>
     public SqliteConnection OpenWriteConnection()
