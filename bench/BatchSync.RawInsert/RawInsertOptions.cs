@@ -5,7 +5,7 @@ namespace BatchSync.RawInsert;
 internal sealed record RawInsertOptions(int Records, int Devices, IReadOnlyList<TableShape> Shapes, int Rounds, bool Ado)
 {
     public const string Usage =
-        "options: --records N (1000000)  --devices N (40)  --shape without-rowid|rowid-unique|typed-rowid-unique|all (all)  --rounds K (1)  --ado";
+        "options: --records N (1000000)  --devices N (40)  --shape without-rowid|rowid-unique|autoincrement-rowid-unique|typed-rowid-unique|all (all)  --rounds K (1)  --ado";
 
     public static RawInsertOptions Parse(string[] args)
     {

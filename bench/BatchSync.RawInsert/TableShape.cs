@@ -24,16 +24,10 @@ internal sealed record TableShape(string Name, string[] CreateSql, string Insert
         $"INSERT INTO location_logs ({Columns}) VALUES ({Values}) ON CONFLICT DO NOTHING");
 
     /// <summary>The server's table as its migrations create it: a rowid table and a unique index on the key.</summary>
-    public static readonly TableShape RowidUnique = new(
-        "rowid-unique",
-        [
-            "CREATE TABLE \"location_logs\" (\"id\" INTEGER NOT NULL CONSTRAINT \"PK_location_logs\" PRIMARY KEY AUTOINCREMENT, " +
-            "\"device_id\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL, \"sync_id\" TEXT NOT NULL, \"log_date\" TEXT NOT NULL, " +
-            "\"timestamp\" INTEGER NOT NULL, \"content_hash\" INTEGER NOT NULL, \"data\" TEXT NOT NULL)",
-            "CREATE UNIQUE INDEX \"IX_location_logs_device_id_timestamp_content_hash\" ON \"location_logs\" " +
-            "(\"device_id\", \"timestamp\", \"content_hash\")",
-        ],
-        $"INSERT INTO location_logs ({Columns}) VALUES ({Values}) ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING");
+    public static readonly TableShape RowidUnique = Rowid("rowid-unique", "PRIMARY KEY");
+
+    /// <summary>The same, as it was before <c>LogRowIdsWithoutSequence</c>: its ids from an AUTOINCREMENT sequence.</summary>
+    public static readonly TableShape AutoincrementRowidUnique = Rowid("autoincrement-rowid-unique", "PRIMARY KEY AUTOINCREMENT");
 
     /// <summary>The table before <c>LeanLogRows</c>: the same, with a typed column per field of the record.</summary>
     public static readonly TableShape TypedRowidUnique = new(
@@ -50,5 +44,16 @@ internal sealed record TableShape(string Name, string[] CreateSql, string Insert
         $"INSERT INTO location_logs ({Columns}{FieldColumns}) VALUES ({Values}{FieldValues}) ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING",
         Typed: true);
 
-    public static readonly IReadOnlyList<TableShape> All = [WithoutRowid, RowidUnique, TypedRowidUnique];
+    public static readonly IReadOnlyList<TableShape> All = [WithoutRowid, RowidUnique, AutoincrementRowidUnique, TypedRowidUnique];
+
+    private static TableShape Rowid(string name, string key) => new(
+        name,
+        [
+            $"CREATE TABLE \"location_logs\" (\"id\" INTEGER NOT NULL CONSTRAINT \"PK_location_logs\" {key}, " +
+            "\"device_id\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL, \"sync_id\" TEXT NOT NULL, \"log_date\" TEXT NOT NULL, " +
+            "\"timestamp\" INTEGER NOT NULL, \"content_hash\" INTEGER NOT NULL, \"data\" TEXT NOT NULL)",
+            "CREATE UNIQUE INDEX \"IX_location_logs_device_id_timestamp_content_hash\" ON \"location_logs\" " +
+            "(\"device_id\", \"timestamp\", \"content_hash\")",
+        ],
+        $"INSERT INTO location_logs ({Columns}) VALUES ({Values}) ON CONFLICT (device_id, timestamp, content_hash) DO NOTHING");
 }

@@ -37,8 +37,18 @@ public class BatchSyncDbContext : DbContext, IBatchSyncDbContext
 
     public DbSet<LogFileOutboxEntry> LogFileOutbox => Set<LogFileOutboxEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BatchSyncDbContext).Assembly);
+        if (Database.IsSqlite())
+        {
+            // A log row's id is SQLite's plain rowid, the largest so far plus one: no row is ever deleted
+            // while the server runs, so no id comes back, and AUTOINCREMENT read and wrote its sequence
+            // row on every insert, the hottest statement of the server (ADR 004).
+            modelBuilder.Entity<LocationLogEntry>().Property(e => e.Id).HasAnnotation("Sqlite:Autoincrement", false);
+            modelBuilder.Entity<DrivingLogEntry>().Property(e => e.Id).HasAnnotation("Sqlite:Autoincrement", false);
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

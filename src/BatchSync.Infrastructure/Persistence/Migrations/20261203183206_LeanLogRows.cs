@@ -13,12 +13,6 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
     /// </summary>
     public partial class LeanLogRows : Migration
     {
-        private const string Shared =
-            "\"device_id\" TEXT NOT NULL, \"user_name\" TEXT NOT NULL, \"sync_id\" TEXT NOT NULL, \"log_date\" TEXT NOT NULL, " +
-            "\"timestamp\" INTEGER NOT NULL, \"content_hash\" INTEGER NOT NULL, \"data\" TEXT NOT NULL";
-
-        private const string SharedNames = "id, device_id, user_name, sync_id, log_date, timestamp, content_hash, data";
-
         // The columns the tables had, each with the JSON path it held.
         private static readonly (string Column, string Type, string Path)[] LocationFields =
         [
@@ -46,32 +40,15 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            Rebuild(migrationBuilder, "location_logs", []);
-            Rebuild(migrationBuilder, "driving_logs", []);
+            SqliteLogTableRebuild.Rebuild(migrationBuilder, "location_logs", autoincrement: true, []);
+            SqliteLogTableRebuild.Rebuild(migrationBuilder, "driving_logs", autoincrement: true, []);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            Rebuild(migrationBuilder, "location_logs", LocationFields);
-            Rebuild(migrationBuilder, "driving_logs", DrivingFields);
-        }
-
-        private static void Rebuild(MigrationBuilder migrationBuilder, string table, (string Column, string Type, string Path)[] fields)
-        {
-            var temp = "ef_temp_" + table;
-            var fieldColumns = string.Concat(fields.Select(f => $", \"{f.Column}\" {f.Type}"));
-            var fieldNames = string.Concat(fields.Select(f => ", " + f.Column));
-            var fieldValues = string.Concat(fields.Select(f => $", json_extract(data, '{f.Path}')"));
-            migrationBuilder.Sql(
-                $"CREATE TABLE \"{temp}\" (\"id\" INTEGER NOT NULL CONSTRAINT \"PK_{table}\" PRIMARY KEY AUTOINCREMENT, {Shared}{fieldColumns});");
-            migrationBuilder.Sql($"INSERT INTO \"{temp}\" ({SharedNames}{fieldNames}) SELECT {SharedNames}{fieldValues} FROM \"{table}\" ORDER BY id;");
-            migrationBuilder.Sql($"DELETE FROM sqlite_sequence WHERE name = '{temp}';");
-            migrationBuilder.Sql($"INSERT INTO sqlite_sequence (name, seq) SELECT '{temp}', seq FROM sqlite_sequence WHERE name = '{table}';");
-            migrationBuilder.Sql($"DROP TABLE \"{table}\";");
-            migrationBuilder.Sql($"ALTER TABLE \"{temp}\" RENAME TO \"{table}\";");
-            migrationBuilder.Sql(
-                $"CREATE UNIQUE INDEX \"IX_{table}_device_id_timestamp_content_hash\" ON \"{table}\" (\"device_id\", \"timestamp\", \"content_hash\");");
+            SqliteLogTableRebuild.Rebuild(migrationBuilder, "location_logs", autoincrement: true, LocationFields);
+            SqliteLogTableRebuild.Rebuild(migrationBuilder, "driving_logs", autoincrement: true, DrivingFields);
         }
     }
 }

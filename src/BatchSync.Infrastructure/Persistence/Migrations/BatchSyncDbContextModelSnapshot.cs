@@ -154,7 +154,8 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
-                        .HasColumnName("id");
+                        .HasColumnName("id")
+                        .HasAnnotation("Sqlite:Autoincrement", false);
 
                     b.Property<long>("ContentHash")
                         .HasColumnType("INTEGER")
@@ -204,7 +205,8 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
-                        .HasColumnName("id");
+                        .HasColumnName("id")
+                        .HasAnnotation("Sqlite:Autoincrement", false);
 
                     b.Property<long>("ContentHash")
                         .HasColumnType("INTEGER")
