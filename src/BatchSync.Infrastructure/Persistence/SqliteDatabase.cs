@@ -90,9 +90,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// (synchronous=NORMAL: atomic and in order, a power cut may take the last ones); the writer's
     /// <see cref="Writing.WalFlusher"/> syncs it beside the writer and only then answers, so an
     /// acknowledged part or completion survives a power cut, not only a killed process.
-    /// Most checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so commits stay
-    /// short; the writer's own checkpoint, every 2048 pages of log (8 MB with 4 KiB pages; 32 MB measured
-    /// no different), copies what is left and lets the log start over. Its page cache is 16 MB: 32 MB took 20 - 40 MB more of the server's
+    /// Checkpointing is done beside the writer by <see cref="WalCheckpointer"/>, so the writer's thread,
+    /// the server's bound, does not copy pages or wait for them to sync; the writer's own checkpoint,
+    /// every 16,384 pages of log (64 MB with 4 KiB pages), is there for when that one falls behind. Its page cache is 16 MB: 32 MB took 20 - 40 MB more of the server's
     /// peak memory in a big sync (with 16 KiB pages, and their bookkeeping), and was no faster (ADR 004).
     /// </summary>
     public SqliteConnection OpenWriteConnection()
@@ -102,7 +102,7 @@ internal sealed class SqliteDatabase : IDisposable
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText =
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-            "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 2048; " +
+            "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384; " +
             "PRAGMA journal_size_limit = 67108864;";
         pragmas.ExecuteNonQuery();
         return connection;
