@@ -1,4 +1,6 @@
+using BatchSync.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace BatchSync.UnitTests.Infrastructure;
 
@@ -31,10 +33,35 @@ public sealed class LogRowIdsWithoutSequenceMigrationTests : IDisposable
         Assert.DoesNotContain("AUTOINCREMENT", Sql("driving_logs"), StringComparison.OrdinalIgnoreCase);
         Assert.Empty(_file.Rows("SELECT name FROM sqlite_sequence WHERE name IN ('location_logs', 'driving_logs')"));
 
-        // The identity is still unique, and a new row takes the id after the largest.
+        // The identity is still unique, and a new row takes the id after the largest there is: with no
+        // sequence, the id of the newest row deleted is given again.
         Assert.Throws<SqliteException>(() => Insert("location_logs", ("d1", 1700000000000, -42)));
         Insert("location_logs", ("d1", 1700000009000, 1));
         Assert.Equal([[4L]], _file.Rows("SELECT id FROM location_logs WHERE timestamp = 1700000009000"));
+        _file.Execute("DELETE FROM location_logs WHERE id = 4");
+        Insert("location_logs", ("d1", 1700000009500, 2));
+        Assert.Equal([[4L]], _file.Rows("SELECT id FROM location_logs WHERE timestamp = 1700000009500"));
+    }
+
+    [Fact]
+    public void TheModelAndEveryMigration_GiveTheLogTablesRowidsWithoutASequence()
+    {
+        _file.MigrateTo(null);
+        Assert.DoesNotContain("AUTOINCREMENT", Sql("location_logs"), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("AUTOINCREMENT", Sql("driving_logs"), StringComparison.OrdinalIgnoreCase);
+
+        // What EF Core would create from the model (and so what a migration it writes would rebuild).
+        using var db = new DesignTimeDbContextFactory().CreateDbContext([]);
+        var script = db.Database.GenerateCreateScript();
+        foreach (var table in new[] { "location_logs", "driving_logs" })
+        {
+            var start = script.IndexOf($"CREATE TABLE \"{table}\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"no {table} in the model's script");
+            var create = script[start..script.IndexOf(';', start)];
+            Assert.DoesNotContain("AUTOINCREMENT", create, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains("AUTOINCREMENT", script, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System;
 using BatchSync.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -158,7 +159,7 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id")
-                        .HasAnnotation("Sqlite:Autoincrement", false);
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     b.Property<long>("ContentHash")
                         .HasColumnType("INTEGER")
@@ -209,7 +210,7 @@ namespace BatchSync.Infrastructure.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id")
-                        .HasAnnotation("Sqlite:Autoincrement", false);
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
 
                     b.Property<long>("ContentHash")
                         .HasColumnType("INTEGER")

@@ -31,12 +31,10 @@ internal static class SqliteLogTableRebuild
         migrationBuilder.Sql($"INSERT INTO \"{temp}\" ({SharedNames}{fieldNames}) SELECT {SharedNames}{fieldValues} FROM \"{table}\" ORDER BY id;");
         if (autoincrement)
         {
-            // The copy set the sequence to the largest id copied, if any; the old one may be past it (its newest rows deleted).
+            // The copy set the sequence to the largest id copied (to 0 for none); the old one may be past it
+            // (its newest rows deleted).
             migrationBuilder.Sql(
                 $"UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence WHERE name IN ('{table}', '{temp}')) WHERE name = '{temp}';");
-            migrationBuilder.Sql(
-                $"INSERT INTO sqlite_sequence (name, seq) SELECT '{temp}', seq FROM sqlite_sequence " +
-                $"WHERE name = '{table}' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '{temp}');");
         }
 
         // Dropping a table drops its sequence row; renaming one renames it.
