@@ -47,6 +47,28 @@ public sealed class WalCheckpointerTests : IDisposable
         Assert.Equal(1025L, Scalar(writer, "SELECT COUNT(*) FROM t"));
     }
 
+    [Theory]
+    [InlineData(null, 16_384L)]
+    [InlineData(16_384, 4_096L)]
+    public void WriteConnection_CheckpointsItselfAt64MBOfLog_WhateverThePageSize(int? existingPageSize, long pages)
+    {
+        using var database = new SqliteDatabase(Options.Create(new BatchSyncOptions { DataDirectory = _folder }));
+        if (existingPageSize is { } size)
+        {
+            // A database an earlier version created with larger pages keeps them.
+            Directory.CreateDirectory(_folder);
+            using var create = new SqliteConnection(database.ConnectionString);
+            create.Open();
+            Execute(create, $"PRAGMA page_size = {size}; PRAGMA journal_mode = WAL; CREATE TABLE t (v BLOB)");
+        }
+
+        database.CreateIfMissing();
+        using var writer = database.OpenWriteConnection();
+
+        Assert.Equal(SqliteDatabase.WriterCheckpointBytes / pages, Scalar(writer, "PRAGMA page_size"));
+        Assert.Equal(pages, Scalar(writer, "PRAGMA wal_autocheckpoint"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
