@@ -90,7 +90,7 @@ public class StagedMergeTests
 
         var merged = await Merged(new StagedMerge(store, Codec), last);
 
-        Assert.Equal([10, 20, 30, 35, 40], merged.Select(r => r.Record.Timestamp));
+        Assert.Equal([10, 20, 30, 35, 40], merged.Select(r => r.Timestamp));
     }
 
     private static async Task<List<PreparedRecord>> Merged(StagedMerge merge, List<PreparedRecord> last)
@@ -104,13 +104,14 @@ public class StagedMergeTests
         return merged;
     }
 
-    private static (long, int, int) Key(PreparedRecord r) => (r.Record.Timestamp, r.PartNumber, r.Position);
+    private static (long, int, int) Key(PreparedRecord r) => (r.Timestamp, r.PartNumber, r.Position);
 
     private static List<PreparedRecord> Part(int number, long[] timestamps)
     {
         var records = timestamps
             .Select((t, i) => new PreparedRecord(
-                new SyncRecord(RecordType.Driving, t, [.. RecordSchema.Fields.Select(f => f.Required ? FieldValue.Of("stop") : FieldValue.None)]),
+                RecordType.Driving,
+                t,
                 Encoding.UTF8.GetBytes($"{{\"t\":{t}}}"),
                 t * 31 + number,
                 new DateOnly(2026, 1, 1),
@@ -134,7 +135,7 @@ public class StagedMergeTests
         {
             var records = Part(number, timestamps);
             All.AddRange(records);
-            _parts[number] = (Codec.Encode(records), records.Count, keepFirst ? records[0].Record.Timestamp : null);
+            _parts[number] = (Codec.Encode(records), records.Count, keepFirst ? records[0].Timestamp : null);
         }
 
         public void Corrupt(int number) => _parts[number] = _parts[number] with { Payload = _parts[number].Payload[..^3] };

@@ -46,9 +46,9 @@ public sealed class IncomingRecord(
         : values[field.Index].HasValue ? Arrival.Came
         : Arrival.Absent;
 
-    /// <summary>The record as the domain knows it; only for a record that passed validation.</summary>
-    public SyncRecord ToRecord() =>
+    /// <summary>The record's type, known once it passed validation; only for a record that did.</summary>
+    public RecordType ValidatedType =>
         Type is { } known && TypeArrival == Arrival.Came && TimestampArrival == Arrival.Came
-            ? new SyncRecord(known, Timestamp, values)
+            ? known
             : throw new InvalidOperationException("A record is used before it was validated.");
 }

@@ -28,12 +28,12 @@ internal static class PartPreparer
             var identity = RecordIdentity.Json(record.Json, scratch);
             partHash.AppendData(identity);
             partHash.AppendData("\n"u8);
-            var typed = record.ToRecord();
             records.Add(new PreparedRecord(
-                typed,
+                record.ValidatedType,
+                record.Timestamp,
                 record.Json,
                 (long)XxHash3.HashToUInt64(identity),
-                calendar.LogDate(typed.Timestamp),
+                calendar.LogDate(record.Timestamp),
                 partNumber,
                 i));
         }

@@ -14,10 +14,10 @@ internal sealed class RecordCounts
 
     public void Add(PreparedRecord record)
     {
-        if (!_counts.TryGetValue(record.Record.Type, out var byDate))
+        if (!_counts.TryGetValue(record.Type, out var byDate))
         {
             byDate = [];
-            _counts[record.Record.Type] = byDate;
+            _counts[record.Type] = byDate;
         }
 
         byDate[record.LogDate] = byDate.GetValueOrDefault(record.LogDate) + 1;

@@ -35,7 +35,7 @@ internal sealed class StagedMerge(ISyncTransaction store, IStagedPartCodec codec
         {
             while (true)
             {
-                if (next < batches.Count && (!cursors.TryPeek(out _, out var head) || batches[next].First <= head.Record.Timestamp))
+                if (next < batches.Count && (!cursors.TryPeek(out _, out var head) || batches[next].First <= head.Timestamp))
                 {
                     var parts = ahead is null ? Decode(codec, await store.LoadStagedPartsAsync(batches[next].Parts, cancellationToken)) : ahead.Take();
                     ahead = null;

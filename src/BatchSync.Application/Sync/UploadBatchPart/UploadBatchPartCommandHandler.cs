@@ -77,7 +77,7 @@ internal sealed class UploadBatchPartCommandHandler(
             contentHash);
 
         await partitions.EnsureAsync(records, cancellationToken);
-        var staged = new StagedPart(part.PartNumber, staging.Encode(records), records.Count > 0 ? records[0].Record.Timestamp : null);
+        var staged = new StagedPart(part.PartNumber, staging.Encode(records), records.Count > 0 ? records[0].Timestamp : null);
         BatchSyncTracing.Step("batchsync.stage");
         var limits = options.Value.Limits;
         var now = time.GetUtcNow().UtcDateTime;

@@ -39,8 +39,8 @@ internal static class PostgresLogCopy
     {
         await using var probe = new NpgsqlCommand(statements.AnyStoredInRange, connection, transaction);
         probe.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
-        probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Record.Timestamp });
-        probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Record.Timestamp });
+        probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Timestamp });
+        probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Timestamp });
         probe.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = rows[0].LogDate });
         probe.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = rows[^1].LogDate });
         return (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
@@ -63,7 +63,7 @@ internal static class PostgresLogCopy
                 await importer.WriteAsync(session.UserName, NpgsqlDbType.Varchar, cancellationToken);
                 await importer.WriteAsync(session.SyncId, NpgsqlDbType.Varchar, cancellationToken);
                 await WriteRecordAsync(importer, r, cancellationToken);
-                NewRows.Add(added, r.LogDate, new NewRows(1, r.Record.Timestamp));
+                NewRows.Add(added, r.LogDate, new NewRows(1, r.Timestamp));
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -113,7 +113,7 @@ internal static class PostgresLogCopy
     private static async Task WriteRecordAsync(NpgsqlBinaryImporter importer, PreparedRecord r, CancellationToken cancellationToken)
     {
         await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
-        await importer.WriteAsync(r.Record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
+        await importer.WriteAsync(r.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
         await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
         await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
     }

@@ -81,9 +81,9 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         var seen = new HashSet<(RecordType, long, long, DateOnly)>();
         foreach (var record in chunk)
         {
-            if (seen.Add((record.Record.Type, record.Record.Timestamp, record.ContentHash, record.LogDate)))
+            if (seen.Add((record.Type, record.Timestamp, record.ContentHash, record.LogDate)))
             {
-                byType[(int)record.Record.Type].Add(record);
+                byType[(int)record.Type].Add(record);
             }
         }
 
@@ -123,7 +123,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         {
             var r = rows[i];
             dates[i] = r.LogDate;
-            timestamps[i] = r.Record.Timestamp;
+            timestamps[i] = r.Timestamp;
             hashes[i] = r.ContentHash;
             data[i] = Encoding.UTF8.GetString(r.Json);
         }
@@ -144,8 +144,8 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.DeviceId });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.UserName });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.SyncId });
-        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Record.Timestamp });
-        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Record.Timestamp });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[0].Timestamp });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows[^1].Timestamp });
     }
 
     internal static async Task<Dictionary<DateOnly, NewRows>> CountNewAsync(NpgsqlCommand insert, CancellationToken cancellationToken)

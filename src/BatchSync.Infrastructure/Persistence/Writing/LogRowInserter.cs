@@ -49,7 +49,7 @@ internal sealed partial class LogRowInserter : IDisposable
     /// </summary>
     public unsafe bool Insert(Origin origin, PreparedRecord prepared)
     {
-        var stmt = _insertHandles[(int)prepared.Record.Type];
+        var stmt = _insertHandles[(int)prepared.Type];
         var date = DateText(prepared.LogDate);
         int rc;
         fixed (byte* device = origin.DeviceId, user = origin.UserName, sync = origin.SyncId, day = date, json = prepared.Json)
@@ -59,7 +59,7 @@ internal sealed partial class LogRowInserter : IDisposable
             Check(BindInPlace(stmt, 2, user, origin.UserName.Length));
             Check(BindInPlace(stmt, 3, sync, origin.SyncId.Length));
             Check(BindInPlace(stmt, 4, day, date.Length));
-            Check(NativeMethods.BindInt64(stmt, 5, prepared.Record.Timestamp));
+            Check(NativeMethods.BindInt64(stmt, 5, prepared.Timestamp));
             Check(NativeMethods.BindInt64(stmt, 6, prepared.ContentHash));
             Check(BindInPlace(stmt, 7, json, prepared.Json.Length));
             rc = NativeMethods.Step(stmt);

@@ -32,7 +32,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
         foreach (var record in Synchronously(records, cancellationToken))
         {
             total++;
-            var type = record.Record.Type;
+            var type = record.Type;
             if (!files.TryGetValue((type, record.LogDate), out var file))
             {
                 file = new FileAppend(LastStoredTimestamp(type, session.DeviceId, record.LogDate), lines < MaxAppendLines ? [] : null);
@@ -47,7 +47,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
             inserted++;
             lastRowIds[(int)type] = _rows.LastRowId;
             file.Added++;
-            file.EarliestNew ??= record.Record.Timestamp;
+            file.EarliestNew ??= record.Timestamp;
             if (file.Lines is not null && ++lines > MaxAppendLines)
             {
                 // Too many to carry: every file of this completion is rewritten from the tables instead.

@@ -9,83 +9,81 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
 /// The staged form of a part's records: a binary list, so that completing a sync decodes its parts
-/// without parsing JSON on the writer. A list up to 64 KiB (a part of a few hundred records) is stored
-/// as it is: Brotli, even at its fastest, cost the writer more in decoding (a tenth of its time under
-/// load) than the smaller payload saved. A longer one is compressed with Brotli: stored plain, parts of
-/// a thousand records halved the speed of a big sync's upload and raised its memory (ADR 004).
-/// Layout: version byte, the list's length, the list (3) or its Brotli (2). After its JSON, a record
-/// holds how many of its type's known fields follow, then those in <see cref="RecordSchema"/> order, so
-/// that a field added at the end of the list reads as absent from a part staged before it.
+/// without parsing JSON on the writer. A record is what its row and its line need: type, timestamp,
+/// content hash, log date, part and position, then its canonical JSON, which holds every field.
+/// A list up to 64 KiB (a part of a few hundred records) is stored as it is: Brotli, even at its
+/// fastest, cost the writer more in decoding (a tenth of its time under load) than the smaller payload
+/// saved. A longer one is compressed with Brotli: stored plain, parts of a thousand records halved the
+/// speed of a big sync's upload and raised its memory (ADR 004).
+/// Layout: version byte, the list's length, the list (4) or its Brotli (5). Parts staged by an earlier
+/// server are read too: their records also held the typed values of the known fields, which are skipped.
 /// </summary>
 internal sealed class StagedRecordCodec : IStagedPartCodec
 {
-    private const byte Version = 3;
     private const int Header = 5;
 
-    // Version 2 is version 3's list compressed with Brotli (quality 1), for lists over this many bytes.
-    private const byte Version2 = 2;
+    // Type, timestamp, content hash, log date, part, position, the JSON's length; then the JSON.
+    private const int RecordHead = 1 + 8 + 8 + 4 + 4 + 4 + 4;
+
+    private const byte Lean = 4;
+    private const byte LeanCompressed = 5;
     private const int CompressAbove = 64 * 1024;
 
-    // Version 1 had no field count: every field of the type then, which are the first ones of today's lists.
-    private const byte Version1 = 1;
-    private static readonly int[] Version1Fields = [9, 6];
-
-    // Each request thread builds its parts' lists in one buffer of its own, kept between parts unless a big
-    // part grew it; only the finished payload is allocated.
-    private const int KeptBufferBytes = 256 * 1024;
-
-    [ThreadStatic]
-    private static MemoryStream? t_stream;
+    // Earlier layouts, read only. 3: after its JSON, a record held how many of its type's known fields
+    // follow, then those in RecordSchema order; 2: layout 3 compressed. 1: compressed, and with no field
+    // count: every field of the type then, which are the first ones of today's lists.
+    private const byte WithFields = 3;
+    private const byte WithFieldsCompressed = 2;
+    private const byte FirstLayout = 1;
+    private static readonly int[] FirstLayoutFields = [9, 6];
 
     public byte[] Encode(IReadOnlyList<PreparedRecord> records)
     {
-        var stream = t_stream ?? new MemoryStream(64 * 1024);
-        t_stream = null;
-        stream.SetLength(Header);
-        stream.Position = Header;
-        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        var length = 4;
+        foreach (var r in records)
         {
-            w.Write(records.Count);
-            foreach (var r in records)
-            {
-                w.Write((byte)r.Record.Type);
-                w.Write(r.Record.Timestamp);
-                w.Write(r.ContentHash);
-                w.Write(r.LogDate.DayNumber);
-                w.Write(r.PartNumber);
-                w.Write(r.Position);
-                w.Write(r.Json.Length);
-                w.Write(r.Json);
-                var fields = RecordSchema.Of(r.Record.Type);
-                w.Write((byte)fields.Length);
-                foreach (var field in fields)
-                {
-                    Write(w, field, r.Record[field]);
-                }
-            }
+            length = checked(length + RecordHead + r.Json.Length);
         }
 
-        var payload = Payload(stream);
-        if (stream.Capacity <= KeptBufferBytes)
+        if (length <= CompressAbove)
         {
-            t_stream = stream;
+            // Written in place: the payload is the only allocation.
+            var payload = new byte[Header + length];
+            payload[0] = Lean;
+            BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(1), length);
+            WriteList(records, payload.AsSpan(Header));
+            return payload;
         }
 
-        return payload;
+        var list = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            WriteList(records, list.AsSpan(0, length));
+            return Compress(list.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(list);
+        }
     }
 
-    private static byte[] Payload(MemoryStream stream)
+    private static void WriteList(IReadOnlyList<PreparedRecord> records, Span<byte> list)
     {
-        var buffer = stream.GetBuffer();
-        var list = buffer.AsSpan(Header, (int)stream.Length - Header);
-        if (list.Length > CompressAbove)
+        BinaryPrimitives.WriteInt32LittleEndian(list, records.Count);
+        var at = 4;
+        foreach (var r in records)
         {
-            return Compress(list);
+            var head = list.Slice(at, RecordHead);
+            head[0] = (byte)r.Type;
+            BinaryPrimitives.WriteInt64LittleEndian(head[1..], r.Timestamp);
+            BinaryPrimitives.WriteInt64LittleEndian(head[9..], r.ContentHash);
+            BinaryPrimitives.WriteInt32LittleEndian(head[17..], r.LogDate.DayNumber);
+            BinaryPrimitives.WriteInt32LittleEndian(head[21..], r.PartNumber);
+            BinaryPrimitives.WriteInt32LittleEndian(head[25..], r.Position);
+            BinaryPrimitives.WriteInt32LittleEndian(head[29..], r.Json.Length);
+            r.Json.CopyTo(list[(at + RecordHead)..]);
+            at += RecordHead + r.Json.Length;
         }
-
-        buffer[0] = Version;
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(1), list.Length);
-        return buffer.AsSpan(0, (int)stream.Length).ToArray();
     }
 
     private static byte[] Compress(ReadOnlySpan<byte> list)
@@ -93,7 +91,7 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
         var packed = ArrayPool<byte>.Shared.Rent(Header + BrotliEncoder.GetMaxCompressedLength(list.Length));
         try
         {
-            packed[0] = Version2;
+            packed[0] = LeanCompressed;
             BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(1), list.Length);
             if (!BrotliEncoder.TryCompress(list, packed.AsSpan(Header), out var written, quality: 1, window: 22))
             {
@@ -110,21 +108,58 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
 
     public void Decode(byte[] payload, List<PreparedRecord> into)
     {
-        if (payload.Length < Header || payload[0] is not (Version or Version2 or Version1))
+        if (payload.Length < Header || payload[0] is not (Lean or LeanCompressed or WithFields or WithFieldsCompressed or FirstLayout))
         {
             throw new InvalidDataException("Unknown staged part format.");
         }
 
-        // Layout 3 is read where it lies, after its header; the others are decompressed first.
+        // The plain layouts are read where they lie, after their header; the others are decompressed first.
+        var layout = payload[0];
         var length = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(1));
-        var (list, start) = payload[0] == Version ? (payload, Header) : (Decompress(payload, length), 0);
-        if (list.Length != start + length)
+        if (length < 0)
         {
-            throw new InvalidDataException("A staged part is damaged.");
+            throw Damaged();
         }
 
-        using var r = new BinaryReader(new MemoryStream(list, start, length, writable: false));
-        ReadRecords(r, payload[0] == Version1, into);
+        ReadOnlySpan<byte> list = layout is Lean or WithFields ? payload.AsSpan(Header) : Decompress(payload, length);
+        if (list.Length != length)
+        {
+            throw Damaged();
+        }
+
+        var reader = new ListReader(list);
+        var count = reader.Int32();
+        for (var i = 0; i < count; i++)
+        {
+            var type = (RecordType)reader.Byte();
+            if (!Enum.IsDefined(type))
+            {
+                throw new InvalidDataException($"Unknown record type {type}.");
+            }
+
+            var timestamp = reader.Int64();
+            var hash = reader.Int64();
+            var day = reader.Int32();
+            var part = reader.Int32();
+            var position = reader.Int32();
+            var json = reader.Bytes(reader.Int32()).ToArray();
+            if (layout is not (Lean or LeanCompressed))
+            {
+                SkipFields(ref reader, type, layout == FirstLayout);
+            }
+
+            if (day < DateOnly.MinValue.DayNumber || day > DateOnly.MaxValue.DayNumber)
+            {
+                throw Damaged();
+            }
+
+            into.Add(new PreparedRecord(type, timestamp, json, hash, DateOnly.FromDayNumber(day), part, position));
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw Damaged();
+        }
     }
 
     private static byte[] Decompress(byte[] payload, int length)
@@ -132,71 +167,79 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
         var plain = new byte[length];
         if (!BrotliDecoder.TryDecompress(payload.AsSpan(Header), plain, out var written) || written != length)
         {
-            throw new InvalidDataException("A staged part is damaged.");
+            throw Damaged();
         }
 
         return plain;
     }
 
-    private static void ReadRecords(BinaryReader r, bool firstLayout, List<PreparedRecord> into)
+    /// <summary>
+    /// The typed values an earlier layout kept after a record's JSON, as BinaryWriter wrote them: a
+    /// required field bare, any other after a byte that says whether it has a value; a number as a
+    /// double, a text as its UTF-8 length (7 bits a byte) and bytes.
+    /// </summary>
+    private static void SkipFields(ref ListReader reader, RecordType type, bool firstLayout)
     {
-        var count = r.ReadInt32();
-        for (var i = 0; i < count; i++)
+        var fields = RecordSchema.Of(type);
+        var stored = firstLayout ? FirstLayoutFields[(int)type] : reader.Byte();
+        if (stored > fields.Length)
         {
-            var type = (RecordType)r.ReadByte();
-            if (!Enum.IsDefined(type))
+            throw new InvalidDataException($"A staged {type.WireName()} record has fields this server does not know.");
+        }
+
+        for (var f = 0; f < stored; f++)
+        {
+            if (!fields[f].Required && reader.Byte() == 0)
             {
-                throw new InvalidDataException($"Unknown record type {type}.");
+                continue;
             }
 
-            var timestamp = r.ReadInt64();
-            var hash = r.ReadInt64();
-            var date = DateOnly.FromDayNumber(r.ReadInt32());
-            var part = r.ReadInt32();
-            var position = r.ReadInt32();
-            var json = r.ReadBytes(r.ReadInt32());
-            var fields = RecordSchema.Of(type);
-            var stored = firstLayout ? Version1Fields[(int)type] : r.ReadByte();
-            if (stored > fields.Length)
-            {
-                throw new InvalidDataException($"A staged {type.WireName()} record has fields this server does not know.");
-            }
-
-            var values = new FieldValue[RecordSchema.Fields.Length];
-            for (var f = 0; f < stored; f++)
-            {
-                values[fields[f].Index] = Read(r, fields[f]);
-            }
-
-            var record = new SyncRecord(type, timestamp, values);
-            into.Add(new PreparedRecord(record, json, hash, date, part, position));
+            reader.Bytes(fields[f].Kind == FieldKind.Number ? sizeof(double) : reader.SevenBitLength());
         }
     }
 
-    /// <summary>A required field is written bare; any other with a byte that says whether it has a value.</summary>
-    private static void Write(BinaryWriter w, RecordField field, FieldValue value)
+    private static InvalidDataException Damaged() => new("A staged part is damaged.");
+
+    /// <summary>Reads a list front to back; anything past its end is damage.</summary>
+    private ref struct ListReader(ReadOnlySpan<byte> list)
     {
-        if (!field.Required)
+        private readonly ReadOnlySpan<byte> _list = list;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _list.Length;
+
+        public byte Byte() => Bytes(1)[0];
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Bytes(4));
+
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
+
+        public ReadOnlySpan<byte> Bytes(int count)
         {
-            w.Write(value.HasValue);
-            if (!value.HasValue)
+            if (count < 0 || count > _list.Length - _at)
             {
-                return;
+                throw Damaged();
             }
+
+            var bytes = _list.Slice(_at, count);
+            _at += count;
+            return bytes;
         }
 
-        if (field.Kind == FieldKind.Number)
+        public int SevenBitLength()
         {
-            w.Write(value.Number);
-        }
-        else
-        {
-            w.Write(value.Text!);
+            var length = 0;
+            for (var shift = 0; shift < 35; shift += 7)
+            {
+                var b = Byte();
+                length |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return length;
+                }
+            }
+
+            throw Damaged();
         }
     }
-
-    private static FieldValue Read(BinaryReader r, RecordField field) =>
-        !field.Required && !r.ReadBoolean() ? FieldValue.None
-        : field.Kind == FieldKind.Number ? FieldValue.Of(r.ReadDouble())
-        : FieldValue.Of(r.ReadString());
 }
