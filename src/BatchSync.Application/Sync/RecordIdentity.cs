@@ -44,15 +44,7 @@ public static class RecordIdentity
 
             var start = (int)reader.TokenStartIndex;
             buffer.Write(canonicalJson[copied..start]);
-            if (TryQuickForm(reader.ValueSpan, quick, out var written))
-            {
-                buffer.Write(quick[..written]);
-            }
-            else
-            {
-                buffer.Write(Encoding.ASCII.GetBytes(Number(reader.ValueSpan)));
-            }
-
+            buffer.Write(OneForm(reader.ValueSpan, quick));
             copied = start + reader.ValueSpan.Length;
         }
 
@@ -64,6 +56,25 @@ public static class RecordIdentity
         buffer.Write(canonicalJson[copied..]);
         return buffer.WrittenSpan;
     }
+
+    /// <summary>
+    /// A number token's text in its one form, or null when it is written in it already (what phones send
+    /// nearly always). The identity of a record is its canonical JSON with each number so rewritten.
+    /// </summary>
+    public static byte[]? OneFormOrNull(ReadOnlySpan<byte> number)
+    {
+        if (IsInItsOneForm(number))
+        {
+            return null;
+        }
+
+        Span<byte> quick = stackalloc byte[32];
+        return OneForm(number, quick).ToArray();
+    }
+
+    /// <summary>The one form of a number not in it, in <paramref name="quick"/> when it is short.</summary>
+    private static ReadOnlySpan<byte> OneForm(ReadOnlySpan<byte> number, Span<byte> quick) =>
+        TryQuickForm(number, quick, out var written) ? quick[..written] : Encoding.ASCII.GetBytes(Number(number));
 
     /// <summary>A JSON number in its one form: integers as all their digits, others as the shortest text of their double.</summary>
     public static string Number(ReadOnlySpan<byte> text)

@@ -42,4 +42,46 @@ public class PartPreparerTests
         Assert.NotEqual(hashA, hashC);
         Assert.StartsWith("sha256:", hashA, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_NumbersInEveryForm_IdentityIsTheCanonicalJsonReadAgain()
+    {
+        // The identity's JSON is noted while the canonical JSON is written; it must be what reading the
+        // canonical JSON back and rewriting its numbers gives, in known fields, unknown ones, nested
+        // objects and arrays, and never for digits inside a string.
+        var random = new Random(20261206);
+        string[] forms = ["15", "15.0", "1.5e1", "150E-1", "-0", "0.0", "-0.0", "32.50", "32.5", "0.00001", "1e-5", "9007199254740993",
+            "9007199254740993.0", "123456789012345678901234567890.0", "1E400", "-1e-400", "0.1000000000000000055511151231257827", "7"];
+        string Number() => random.Next(3) switch
+        {
+            0 => forms[random.Next(forms.Length)],
+            1 => (random.NextDouble() * 360 - 180).ToString("F" + random.Next(0, 9), System.Globalization.CultureInfo.InvariantCulture),
+            _ => random.Next(-1000, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) + (random.Next(2) == 0 ? ".0" : ""),
+        };
+
+        var records = Enumerable.Range(0, 400).Select(i =>
+            $$"""
+            {"type":"location","timestamp":{{1700000000000 + i}},"latitude":{{Number()}},"longitude":{{Number()}},"accuracy":{{Number()}},"zz":[{{Number()}},{"b":{{Number()}},"a":[{{Number()}}]},"{{Number()}}"],"m":{{Number()}}}
+            """);
+        var plain = Enumerable.Range(0, 50).Select(i =>
+            $$"""{"type":"driving","timestamp":{{1700000000000 + i}},"event_type":"stop","location":{"latitude":32.0853,"longitude":-34.78},"speed":0,"n":[1,"2.0"]}""");
+        var read = Records(string.Join(",", records.Concat(plain)));
+
+        var rewritten = 0;
+        foreach (var record in read)
+        {
+            var expected = RecordIdentity.Json(record.Json).ToArray();
+            Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(record.IdentityJson));
+            if (expected.AsSpan().SequenceEqual(record.Json))
+            {
+                Assert.Same(record.Json, record.IdentityJson);
+            }
+            else
+            {
+                rewritten++;
+            }
+        }
+
+        Assert.InRange(rewritten, 1, read.Count - 1);
+    }
 }

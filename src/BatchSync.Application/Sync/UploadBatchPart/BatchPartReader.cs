@@ -147,11 +147,12 @@ public static class BatchPartReader
             using var writer = new Utf8JsonWriter(buffer, CanonicalWriter);
             var records = new List<IncomingRecord>(array.GetArrayLength());
             var known = RecordReader.KnownPropertiesBuffer();
+            var forms = new NumberForms();
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
                 var reader = new RecordReader(index++, Errors);
-                records.Add(reader.Read(element, buffer, writer, known));
+                records.Add(reader.Read(element, buffer, writer, known, forms));
             }
 
             return records;

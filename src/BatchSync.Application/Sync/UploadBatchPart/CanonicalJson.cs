@@ -4,20 +4,22 @@ using System.Text.Json;
 namespace BatchSync.Application.Sync.UploadBatchPart;
 
 /// <summary>
-/// A record's canonical JSON: its identity (ADR 005) and its line in the dated log file. Property
-/// names are compared as UTF-8 bytes, never allocated.
+/// A record's canonical JSON: its line in the dated log file, and its identity (ADR 005) once each
+/// number is in its one form. The numbers that are not are noted as they are written, so the identity
+/// needs no second reading of the JSON. Property names are compared as UTF-8 bytes, never allocated.
 /// </summary>
 internal static class CanonicalJson
 {
     /// <summary>Known fields in <see cref="KnownField"/> order (<c>type</c> and <c>timestamp</c> first), then the rest by name.</summary>
-    public static void WriteRecord(Utf8JsonWriter writer, JsonProperty?[] known, JsonProperty[]? extra)
+    public static void WriteRecord(Utf8JsonWriter writer, JsonProperty?[] known, JsonProperty[]? extra, NumberForms forms)
     {
+        forms.Clear();
         writer.WriteStartObject();
         foreach (var property in known)
         {
             if (property is { } p)
             {
-                WriteProperty(writer, p);
+                WriteProperty(writer, p, forms);
             }
         }
 
@@ -27,7 +29,7 @@ internal static class CanonicalJson
             {
                 if (i == 0 || !JsonMarshal.GetRawUtf8PropertyName(extra[i]).SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(extra[i - 1])))
                 {
-                    WriteProperty(writer, extra[i]);
+                    WriteProperty(writer, extra[i], forms);
                 }
             }
         }
@@ -35,7 +37,7 @@ internal static class CanonicalJson
         writer.WriteEndObject();
     }
 
-    private static void WriteProperty(Utf8JsonWriter writer, JsonProperty property)
+    private static void WriteProperty(Utf8JsonWriter writer, JsonProperty property, NumberForms forms)
     {
         var name = JsonMarshal.GetRawUtf8PropertyName(property);
         if (name.Contains((byte)'\\'))
@@ -47,10 +49,10 @@ internal static class CanonicalJson
             writer.WritePropertyName(name);
         }
 
-        WriteValue(writer, property.Value);
+        WriteValue(writer, property.Value, forms);
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, JsonElement value)
+    private static void WriteValue(Utf8JsonWriter writer, JsonElement value, NumberForms forms)
     {
         switch (value.ValueKind)
         {
@@ -58,7 +60,7 @@ internal static class CanonicalJson
                 writer.WriteStartObject();
                 foreach (var property in SortedProperties(value))
                 {
-                    WriteProperty(writer, property);
+                    WriteProperty(writer, property, forms);
                 }
 
                 writer.WriteEndObject();
@@ -67,7 +69,7 @@ internal static class CanonicalJson
                 writer.WriteStartArray();
                 foreach (var item in value.EnumerateArray())
                 {
-                    WriteValue(writer, item);
+                    WriteValue(writer, item, forms);
                 }
 
                 writer.WriteEndArray();
@@ -88,7 +90,13 @@ internal static class CanonicalJson
                 break;
             default:
                 // Numbers keep their text (15.0 stays 15.0); true, false and null are what they are.
-                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+                var text = JsonMarshal.GetRawUtf8Value(value);
+                writer.WriteRawValue(text, skipInputValidation: true);
+                if (value.ValueKind == JsonValueKind.Number && RecordIdentity.OneFormOrNull(text) is { } form)
+                {
+                    forms.Add((int)(writer.BytesCommitted + writer.BytesPending) - text.Length, text.Length, form);
+                }
+
                 break;
         }
     }
@@ -102,5 +110,41 @@ internal static class CanonicalJson
         Array.Sort(sorted, static (a, b) =>
             JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
         return sorted;
+    }
+}
+
+/// <summary>
+/// The numbers of one record's canonical JSON that are not in their one form (<see cref="RecordIdentity"/>),
+/// by where they lie in it: what turns the canonical JSON into the identity's. Reused record after record.
+/// </summary>
+internal sealed class NumberForms
+{
+    private readonly List<(int Start, int Length, byte[] Form)> _numbers = [];
+
+    public void Clear() => _numbers.Clear();
+
+    public void Add(int start, int length, byte[] form) => _numbers.Add((start, length, form));
+
+    /// <summary>The identity's JSON: <paramref name="canonical"/> itself when every number is in its one form.</summary>
+    public byte[] Identity(byte[] canonical)
+    {
+        if (_numbers.Count == 0)
+        {
+            return canonical;
+        }
+
+        var identity = new byte[canonical.Length + _numbers.Sum(n => n.Form.Length - n.Length)];
+        int from = 0, to = 0;
+        foreach (var (start, length, form) in _numbers)
+        {
+            canonical.AsSpan(from, start - from).CopyTo(identity.AsSpan(to));
+            to += start - from;
+            form.CopyTo(identity, to);
+            to += form.Length;
+            from = start + length;
+        }
+
+        canonical.AsSpan(from).CopyTo(identity.AsSpan(to));
+        return identity;
     }
 }

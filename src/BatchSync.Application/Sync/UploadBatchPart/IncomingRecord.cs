@@ -16,7 +16,7 @@ public enum Arrival : byte
 /// One record of a part as read from the body, its rules not yet checked: the known fields typed, by
 /// <see cref="RecordField.Index"/> (a field came when it has a value; <paramref name="wrongTypes"/> has
 /// bit <c>Index</c> set for one of the wrong JSON type), and the whole record in canonical JSON,
-/// unknown fields included.
+/// unknown fields included, with the JSON of its identity beside it.
 /// </summary>
 public sealed class IncomingRecord(
     RecordType? type,
@@ -25,7 +25,8 @@ public sealed class IncomingRecord(
     Arrival timestampArrival,
     FieldValue[] values,
     ulong wrongTypes,
-    byte[] json)
+    byte[] json,
+    byte[] identityJson)
 {
     /// <summary>The record's type; null when it did not come as one the server knows.</summary>
     public RecordType? Type { get; } = type;
@@ -38,6 +39,12 @@ public sealed class IncomingRecord(
 
     /// <summary>Canonical JSON: <c>type</c> and <c>timestamp</c> first, then the known fields, then every other property by name.</summary>
     public byte[] Json { get; } = json;
+
+    /// <summary>
+    /// The canonical JSON with every number in its one form (<see cref="RecordIdentity"/>), which the
+    /// identity hashes: the same array as <see cref="Json"/> when every number already is.
+    /// </summary>
+    public byte[] IdentityJson { get; } = identityJson;
 
     public FieldValue this[RecordField field] => values[field.Index];
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using BatchSync.Domain.Sync;
@@ -21,11 +20,10 @@ internal static class PartPreparer
     {
         var records = new List<PreparedRecord>(incoming.Count);
         using var partHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var scratch = new ArrayBufferWriter<byte>(512);
         for (var i = 0; i < incoming.Count; i++)
         {
             var record = incoming[i];
-            var identity = RecordIdentity.Json(record.Json, scratch);
+            var identity = record.IdentityJson;
             partHash.AppendData(identity);
             partHash.AppendData("\n"u8);
             records.Add(new PreparedRecord(

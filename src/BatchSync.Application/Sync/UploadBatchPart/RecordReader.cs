@@ -37,14 +37,14 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     /// <summary>Room for a record's known properties, one per name the schema knows: one per part, cleared for each record.</summary>
     public static JsonProperty?[] KnownPropertiesBuffer() => new JsonProperty?[Names.Length];
 
-    public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, JsonProperty?[] known)
+    public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, JsonProperty?[] known, NumberForms forms)
     {
         var values = new FieldValue[FieldCount];
         var wrongTypes = 0UL;
         if (element.ValueKind != JsonValueKind.Object)
         {
             errors[$"records[{index}]"] = ["must be an object"];
-            return new IncomingRecord(null, Arrival.WrongType, 0, Arrival.WrongType, values, 0, []);
+            return new IncomingRecord(null, Arrival.WrongType, 0, Arrival.WrongType, values, 0, [], []);
         }
 
         Array.Clear(known);
@@ -92,9 +92,10 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
 
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
-        CanonicalJson.WriteRecord(writer, known, extra);
+        CanonicalJson.WriteRecord(writer, known, extra, forms);
         writer.Flush();
-        return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, wrongTypes, buffer.WrittenSpan.ToArray());
+        var json = buffer.WrittenSpan.ToArray();
+        return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, wrongTypes, json, forms.Identity(json));
     }
 
     private static int Classify(ReadOnlySpan<byte> name)
