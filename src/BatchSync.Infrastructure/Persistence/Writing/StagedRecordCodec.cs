@@ -29,6 +29,9 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
     private const byte LeanCompressed = 5;
     private const int CompressAbove = 64 * 1024;
 
+    // Far above any part a request can carry: a length beyond it is damage, not a buffer to allocate.
+    private const int MaxList = 256 * 1024 * 1024;
+
     // Earlier layouts, read only. 3: after its JSON, a record held how many of its type's known fields
     // follow, then those in RecordSchema order; 2: layout 3 compressed. 1: compressed, and with no field
     // count: every field of the type then, which are the first ones of today's lists.
@@ -113,15 +116,40 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
             throw new InvalidDataException("Unknown staged part format.");
         }
 
-        // The plain layouts are read where they lie, after their header; the others are decompressed first.
+        // The plain layouts are read where they lie, after their header; the others are decompressed
+        // into a pooled buffer: a part of a thousand records is a few hundred KB, which would otherwise be
+        // a new array on the large object heap for every part a big completion reads.
         var layout = payload[0];
         var length = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(1));
-        if (length < 0)
+        if (length is < 0 or > MaxList)
         {
             throw Damaged();
         }
 
-        ReadOnlySpan<byte> list = layout is Lean or WithFields ? payload.AsSpan(Header) : Decompress(payload, length);
+        if (layout is Lean or WithFields)
+        {
+            ReadList(payload.AsSpan(Header), length, layout, into);
+            return;
+        }
+
+        var plain = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            if (!BrotliDecoder.TryDecompress(payload.AsSpan(Header), plain.AsSpan(0, length), out var written) || written != length)
+            {
+                throw Damaged();
+            }
+
+            ReadList(plain.AsSpan(0, length), length, layout, into);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    private static void ReadList(ReadOnlySpan<byte> list, int length, byte layout, List<PreparedRecord> into)
+    {
         if (list.Length != length)
         {
             throw Damaged();
@@ -160,17 +188,6 @@ internal sealed class StagedRecordCodec : IStagedPartCodec
         {
             throw Damaged();
         }
-    }
-
-    private static byte[] Decompress(byte[] payload, int length)
-    {
-        var plain = new byte[length];
-        if (!BrotliDecoder.TryDecompress(payload.AsSpan(Header), plain, out var written) || written != length)
-        {
-            throw Damaged();
-        }
-
-        return plain;
     }
 
     /// <summary>
