@@ -59,10 +59,17 @@ public class PartPreparerTests
             _ => random.Next(-1000, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) + (random.Next(2) == 0 ? ".0" : ""),
         };
 
-        var records = Enumerable.Range(0, 400).Select(i =>
+        IEnumerable<string> records = Enumerable.Range(0, 400).Select(i =>
             $$"""
             {"type":"location","timestamp":{{1700000000000 + i}},"latitude":{{Number()}},"longitude":{{Number()}},"accuracy":{{Number()}},"zz":[{{Number()}},{"b":{{Number()}},"a":[{{Number()}}]},"{{Number()}}"],"m":{{Number()}}}
             """);
+        // Escapes before a number change its place between the body and the canonical JSON; a long record
+        // makes the writer hand its bytes on before the record ends.
+        var escaped = Enumerable.Range(0, 50).Select(i =>
+            $$$"""
+            {"type":"driving","timestamp":{{{1700000001000 + i}}},"event_type":"\u00e9\n{{{new string('x', i * 400)}}}","\u0061b":[{{{Number()}}}],"speed":{{{Number()}}},"z\u00e9":{"\u00e9":{{{Number()}}}}}
+            """);
+        records = records.Concat(escaped);
         var plain = Enumerable.Range(0, 50).Select(i =>
             $$"""{"type":"driving","timestamp":{{1700000000000 + i}},"event_type":"stop","location":{"latitude":32.0853,"longitude":-34.78},"speed":0,"n":[1,"2.0"]}""");
         var read = Records(string.Join(",", records.Concat(plain)));

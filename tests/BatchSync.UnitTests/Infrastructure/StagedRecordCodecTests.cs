@@ -19,10 +19,10 @@ public class StagedRecordCodecTests
 
     // The typed values an earlier server staged beside each record of Records, by the type's fields in
     // schema order: all of a location's, a location with only the required ones, a driving event with
-    // its location, one with the event type alone.
+    // its location, one with the event type alone. A text of 200 UTF-8 bytes takes two bytes to give its length.
     private static readonly object?[][] Values =
     [
-        [32.0853, 34.7818, 15, 125.5, 45.2, 245.8, 85, "WiFi", "gps"],
+        [32.0853, 34.7818, 15, 125.5, 45.2, 245.8, 85, new string('é', 100), "gps"],
         [-1.0, -2.0],
         ["driving_start", 32.0863, 34.7828, 12, 0, 180],
         ["stop"],

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -92,9 +93,9 @@ internal static class CanonicalJson
                 // Numbers keep their text (15.0 stays 15.0); true, false and null are what they are.
                 var text = JsonMarshal.GetRawUtf8Value(value);
                 writer.WriteRawValue(text, skipInputValidation: true);
-                if (value.ValueKind == JsonValueKind.Number && RecordIdentity.OneFormOrNull(text) is { } form)
+                if (value.ValueKind == JsonValueKind.Number)
                 {
-                    forms.Add((int)(writer.BytesCommitted + writer.BytesPending) - text.Length, text.Length, form);
+                    forms.Check(text, (int)(writer.BytesCommitted + writer.BytesPending) - text.Length);
                 }
 
                 break;
@@ -119,11 +120,25 @@ internal static class CanonicalJson
 /// </summary>
 internal sealed class NumberForms
 {
-    private readonly List<(int Start, int Length, byte[] Form)> _numbers = [];
+    // Each rewritten number: where it lies in the canonical JSON, and where its one form lies in _forms.
+    private readonly List<(int Start, int Length, int FormStart, int FormLength)> _numbers = [];
+    private readonly ArrayBufferWriter<byte> _forms = new(64);
 
-    public void Clear() => _numbers.Clear();
+    public void Clear()
+    {
+        _numbers.Clear();
+        _forms.ResetWrittenCount();
+    }
 
-    public void Add(int start, int length, byte[] form) => _numbers.Add((start, length, form));
+    /// <summary>Notes the number written at <paramref name="start"/> if it is not in its one form.</summary>
+    public void Check(ReadOnlySpan<byte> number, int start)
+    {
+        var formStart = _forms.WrittenCount;
+        if (RecordIdentity.TryOneForm(number, _forms))
+        {
+            _numbers.Add((start, number.Length, formStart, _forms.WrittenCount - formStart));
+        }
+    }
 
     /// <summary>The identity's JSON: <paramref name="canonical"/> itself when every number is in its one form.</summary>
     public byte[] Identity(byte[] canonical)
@@ -133,14 +148,14 @@ internal sealed class NumberForms
             return canonical;
         }
 
-        var identity = new byte[canonical.Length + _numbers.Sum(n => n.Form.Length - n.Length)];
+        var identity = new byte[canonical.Length + _forms.WrittenCount - _numbers.Sum(n => n.Length)];
         int from = 0, to = 0;
-        foreach (var (start, length, form) in _numbers)
+        foreach (var (start, length, formStart, formLength) in _numbers)
         {
             canonical.AsSpan(from, start - from).CopyTo(identity.AsSpan(to));
             to += start - from;
-            form.CopyTo(identity, to);
-            to += form.Length;
+            _forms.WrittenSpan.Slice(formStart, formLength).CopyTo(identity.AsSpan(to));
+            to += formLength;
             from = start + length;
         }
 
