@@ -5,6 +5,11 @@ namespace BatchSync.Infrastructure;
 
 internal sealed class BatchSyncOptionsValidator : IValidateOptions<BatchSyncOptions>
 {
+    /// <summary>A part is read whole into memory, and staged whole: past these it is not a part but a load test.</summary>
+    public const long MostBodyBytes = 128L * 1024 * 1024;
+
+    public const int MostBatchSize = 1_000_000;
+
     public ValidateOptionsResult Validate(string? name, BatchSyncOptions options)
     {
         var failures = new List<string>();
@@ -23,6 +28,11 @@ internal sealed class BatchSyncOptionsValidator : IValidateOptions<BatchSyncOpti
             limits.TempRetentionHours < 1 || limits.MaxRequestBodyBytes < 1024 || limits.MaxRecordBytes < 256)
         {
             failures.Add("BatchSync:Limits must be positive (body at least 1024 bytes, record at least 256).");
+        }
+
+        if (limits.MaxRequestBodyBytes > MostBodyBytes || limits.MaxBatchSize > MostBatchSize)
+        {
+            failures.Add($"BatchSync:Limits:MaxRequestBodyBytes may be at most {MostBodyBytes} (128 MiB) and MaxBatchSize at most {MostBatchSize}: a part is read and staged whole.");
         }
 
         if (limits.CompletedRetentionDays < 1 || limits.MinFreeDiskMb < 0 || limits.StorageRetryAfterSeconds < 1)

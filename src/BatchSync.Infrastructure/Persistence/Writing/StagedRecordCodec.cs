@@ -29,7 +29,8 @@ internal sealed partial class StagedRecordCodec : IStagedPartCodec
     private const byte LeanCompressed = 5;
     private const int CompressAbove = 64 * 1024;
 
-    // Far above any part a request can carry: a length beyond it is damage, not a buffer to allocate.
+    // Above any part a request can carry (a body of at most 128 MiB, at most a million records of 33 bytes
+    // besides their JSON: BatchSyncOptionsValidator): a length beyond it is damage, not a buffer to allocate.
     private const int MaxList = 256 * 1024 * 1024;
 
     public byte[] Encode(IReadOnlyList<PreparedRecord> records)
