@@ -3,7 +3,7 @@ using BatchSync.Domain.Sync;
 
 namespace BatchSync.Infrastructure.Persistence.Writing;
 
-/// <summary>How a staged list is read, and what parts staged by an earlier server held besides.</summary>
+/// <summary>What parts staged by an earlier server held besides their records, and the reader that walks a staged list.</summary>
 internal sealed partial class StagedRecordCodec
 {
     // Earlier layouts, read only. 3: after its JSON, a record held how many of its type's known fields
