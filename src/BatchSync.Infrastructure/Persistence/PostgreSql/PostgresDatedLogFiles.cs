@@ -20,14 +20,20 @@ namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 /// </summary>
 internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<PostgresDatedLogFiles> logger) : IDatedLogFiles
 {
+    /// <summary>How many of one completion's files are written at once.</summary>
+    private static readonly int FilesAtOnce = Math.Max(2, Environment.ProcessorCount);
+
     public async Task WriteAsync(IReadOnlyList<OwedLogFile> files, CancellationToken cancellationToken)
     {
         try
         {
-            foreach (var file in files.DistinctBy(f => (f.Type, f.DeviceId, f.Date)))
-            {
-                await WriteFileAsync(file.Type, file.DeviceId, file.Date, wait: true, rebuild: false, cancellationToken);
-            }
+            // Each file under its own lock on connections of its own, never holding one while waiting for
+            // another: a completion's days are written side by side, which a big completion's dozen files
+            // of many thousand lines need (one at a time, the reading and the writing waited on each other).
+            await Parallel.ForEachAsync(
+                files.DistinctBy(f => (f.Type, f.DeviceId, f.Date)),
+                new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce, CancellationToken = cancellationToken },
+                async (file, ct) => await WriteFileAsync(file.Type, file.DeviceId, file.Date, wait: true, rebuild: false, ct));
         }
         catch (Exception e) when (PostgresFaults.IsUnavailable(e))
         {

@@ -1,14 +1,12 @@
-using System.Text;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
 using Npgsql;
-using NpgsqlTypes;
 using static BatchSync.Infrastructure.Persistence.PostgreSql.PostgresLogRows;
 
 namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 
 /// <summary>
-/// A large chunk of a completion into one log table by binary COPY. When the device has no row in the
+/// A large chunk of a completion into one log table by binary COPY (<see cref="PostgresCopyRows"/>). When the device has no row in the
 /// chunk's time range, nothing can be skipped (the chunk's own repeats are dropped before it comes here,
 /// and the device's completions insert one at a time under their lock), so the rows are copied into the
 /// table itself and every one is new. Otherwise they are copied into a temporary table, from which the
@@ -54,19 +52,16 @@ internal static class PostgresLogCopy
         CancellationToken cancellationToken)
     {
         var added = new Dictionary<DateOnly, NewRows>();
-        await using (var importer = await connection.BeginBinaryImportAsync(statements.CopyToTable, cancellationToken))
+        var (deviceId, userName, syncId) = (PostgresCopyRows.Text(session.DeviceId), PostgresCopyRows.Text(session.UserName), PostgresCopyRows.Text(session.SyncId));
+        await using (var copy = await PostgresCopyRows.BeginAsync(connection, statements.CopyToTable, cancellationToken))
         {
             foreach (var r in rows)
             {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(session.DeviceId, NpgsqlDbType.Varchar, cancellationToken);
-                await importer.WriteAsync(session.UserName, NpgsqlDbType.Varchar, cancellationToken);
-                await importer.WriteAsync(session.SyncId, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteRecordAsync(importer, r, cancellationToken);
+                await copy.WriteAsync(deviceId, userName, syncId, r, cancellationToken);
                 NewRows.Add(added, r.LogDate, new NewRows(1, r.Timestamp));
             }
 
-            await importer.CompleteAsync(cancellationToken);
+            await copy.CompleteAsync(cancellationToken);
         }
 
         CrashPoints.Reach(CrashPoints.CompletionInserted);
@@ -86,17 +81,14 @@ internal static class PostgresLogCopy
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(statements.CopyToStaging, cancellationToken))
+        await using (var copy = await PostgresCopyRows.BeginAsync(connection, statements.CopyToStaging, cancellationToken))
         {
             for (var i = 0; i < rows.Count; i++)
             {
-                var r = rows[i];
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-                await WriteRecordAsync(importer, r, cancellationToken);
+                await copy.WriteAsync(i, rows[i], cancellationToken);
             }
 
-            await importer.CompleteAsync(cancellationToken);
+            await copy.CompleteAsync(cancellationToken);
         }
 
         await using var insert = new NpgsqlCommand(statements.InsertFromStaging, connection, transaction);
@@ -107,14 +99,5 @@ internal static class PostgresLogCopy
         await using var clear = new NpgsqlCommand(statements.ClearStaging, connection, transaction);
         await clear.ExecuteNonQueryAsync(cancellationToken);
         return counts;
-    }
-
-    /// <summary>The columns of a row that are the record's own: its date, timestamp, content hash and JSON.</summary>
-    private static async Task WriteRecordAsync(NpgsqlBinaryImporter importer, PreparedRecord r, CancellationToken cancellationToken)
-    {
-        await importer.WriteAsync(r.LogDate, NpgsqlDbType.Date, cancellationToken);
-        await importer.WriteAsync(r.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
-        await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
-        await importer.WriteAsync(Encoding.UTF8.GetString(r.Json), NpgsqlDbType.Text, cancellationToken);
     }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
+using System.Threading.Channels;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -42,21 +44,33 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
             await serialize.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // The merge fills the next chunk (reading staged parts through connections of their own) while
+        // this one's rows go in: one chunk waiting, so what is held stays a few chunks whatever the size.
         var added = new Dictionary<(RecordType Type, DateOnly Date), NewRows>();
-        var chunk = new List<PreparedRecord>();
-        var total = 0;
-        await foreach (var record in records.WithCancellation(cancellationToken))
+        var chunks = Channel.CreateBounded<List<PreparedRecord>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var merging = Task.Run(() => ChunkAsync(records, chunks.Writer, stop.Token), CancellationToken.None);
+        try
         {
-            total++;
-            chunk.Add(record);
-            if (chunk.Count == ChunkRecords)
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
             {
                 await InsertChunkAsync(connection, transaction, session, chunk, added, cancellationToken);
-                chunk.Clear();
             }
         }
+        catch (Exception e)
+        {
+            await stop.CancelAsync();
+            await Task.WhenAny(merging);
+            if (merging.Exception?.InnerException is { } cause && (e is ChannelClosedException || cause == e))
+            {
+                // The merge failed (a damaged staged part, the database gone): its own exception is the news.
+                ExceptionDispatchInfo.Throw(cause);
+            }
 
-        await InsertChunkAsync(connection, transaction, session, chunk, added, cancellationToken);
+            throw;
+        }
+
+        var total = await merging;
         var owed = new List<OwedLogFile>();
         foreach (var ((type, date), rows) in added.OrderBy(f => f.Key.Type).ThenBy(f => f.Key.Date))
         {
@@ -66,6 +80,35 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
 
         var inserted = added.Values.Sum(r => r.Count);
         return new LogAppendResult(inserted, total - inserted, owed);
+    }
+
+    /// <summary>The records in chunks of <see cref="ChunkRecords"/>, the last one possibly shorter; returns how many there were.</summary>
+    private static async Task<int> ChunkAsync(IAsyncEnumerable<PreparedRecord> records, ChannelWriter<List<PreparedRecord>> chunks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var total = 0;
+            var chunk = new List<PreparedRecord>(ChunkRecords);
+            await foreach (var record in records.WithCancellation(cancellationToken))
+            {
+                total++;
+                chunk.Add(record);
+                if (chunk.Count == ChunkRecords)
+                {
+                    await chunks.WriteAsync(chunk, cancellationToken);
+                    chunk = new List<PreparedRecord>(ChunkRecords);
+                }
+            }
+
+            await chunks.WriteAsync(chunk, cancellationToken);
+            chunks.Complete();
+            return total;
+        }
+        catch (Exception e)
+        {
+            chunks.Complete(e);
+            throw;
+        }
     }
 
     private async Task InsertChunkAsync(

@@ -7,12 +7,19 @@ using NpgsqlTypes;
 
 namespace BatchSync.Infrastructure.Persistence.PostgreSql;
 
-/// <summary>One sync's unit of work on PostgreSQL; whichever call comes first takes the sync's lock.</summary>
+/// <summary>
+/// One sync's unit of work on PostgreSQL; whichever call comes first takes the sync's lock. Staged parts'
+/// payloads are read through connections of their own (<paramref name="stagedSource"/>), so that a
+/// completion's merge reads the next parts while its rows are being copied on the transaction's
+/// connection: they were committed by the requests that brought them, before this transaction took the
+/// sync's lock, and nothing changes them while it holds it.
+/// </summary>
 internal sealed class PostgresSyncTransaction(
     NpgsqlConnection connection,
     NpgsqlTransaction transaction,
     string syncId,
-    PostgresLogRows rows) : ISyncTransaction
+    PostgresLogRows rows,
+    NpgsqlDataSource stagedSource) : ISyncTransaction
 {
     private readonly SessionChanges _changes = new();
     private bool _locked;
@@ -150,10 +157,10 @@ internal sealed class PostgresSyncTransaction(
     public async ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(IReadOnlyList<int> partNumbers, CancellationToken cancellationToken)
     {
         await LockAsync(cancellationToken);
+        await using var reading = await stagedSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
             "SELECT part_number, payload FROM batch_parts WHERE sync_id = $1 AND part_number = ANY($2) AND payload IS NOT NULL",
-            connection,
-            transaction)
+            reading)
         {
             Parameters =
             {
