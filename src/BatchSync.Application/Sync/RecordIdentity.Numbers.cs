@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BatchSync.Application.Sync;
@@ -39,6 +40,7 @@ public static partial class RecordIdentity
     /// allocating for what phones send nearly always: a short integer, or a decimal that is the shortest
     /// text of its double. Anything else is checked the long way.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsInItsOneForm(ReadOnlySpan<byte> text)
     {
         var digits = text[0] == '-' ? text[1..] : text;
@@ -74,6 +76,7 @@ public static partial class RecordIdentity
             : IsInItsOneFormTheLongWay(text);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SignificantDigits(ReadOnlySpan<byte> plain)
     {
         var count = 0;

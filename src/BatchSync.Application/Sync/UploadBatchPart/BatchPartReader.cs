@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
@@ -129,6 +130,7 @@ public static class BatchPartReader
             return null;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public List<IncomingRecord>? Records(JsonElement root)
         {
             if (!Came(root, "records", PartFields.Records, out var array))

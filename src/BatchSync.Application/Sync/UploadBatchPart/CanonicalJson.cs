@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -12,6 +13,7 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 internal static class CanonicalJson
 {
     /// <summary>Known fields in <see cref="KnownField"/> order (<c>type</c> and <c>timestamp</c> first), then the rest by name.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteRecord(Utf8JsonWriter writer, JsonProperty?[] known, JsonProperty[]? extra, NumberForms forms)
     {
         forms.Clear();
@@ -38,6 +40,7 @@ internal static class CanonicalJson
         writer.WriteEndObject();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteProperty(Utf8JsonWriter writer, JsonProperty property, NumberForms forms)
     {
         var name = JsonMarshal.GetRawUtf8PropertyName(property);
@@ -53,6 +56,7 @@ internal static class CanonicalJson
         WriteValue(writer, property.Value, forms);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteValue(Utf8JsonWriter writer, JsonElement value, NumberForms forms)
     {
         switch (value.ValueKind)
@@ -131,6 +135,7 @@ internal sealed class NumberForms
     }
 
     /// <summary>Notes the number written at <paramref name="start"/> if it is not in its one form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Check(ReadOnlySpan<byte> number, int start)
     {
         var formStart = _forms.WrittenCount;

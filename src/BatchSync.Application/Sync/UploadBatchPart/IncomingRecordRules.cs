@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BatchSync.Application.Common;
 using BatchSync.Domain.Sync;
 using FluentValidation;
@@ -44,6 +45,7 @@ internal sealed class IncomingRecordRules
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Check<T>(IncomingRecord r, int index, long now, ValidationContext<T> context)
     {
         void Fail(string field, string message) =>

@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using BatchSync.Domain.Sync;
 
@@ -13,6 +14,7 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 /// </summary>
 internal static class PartPreparer
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (List<PreparedRecord> Records, string ContentHash) Prepare(
         IReadOnlyList<IncomingRecord> incoming,
         int partNumber,

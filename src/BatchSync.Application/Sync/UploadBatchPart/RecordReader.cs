@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -37,6 +38,11 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     /// <summary>Room for a record's known properties, one per name the schema knows: one per part, cleared for each record.</summary>
     public static JsonProperty?[] KnownPropertiesBuffer() => new JsonProperty?[Names.Length];
 
+    // The methods a part's every record runs through are compiled optimized at once (here, in the canonical
+    // JSON, the identity's numbers, the rules, the preparation and the staged list): a fresh server ran them
+    // unoptimized for its first seconds under load, a fifth of its CPU while a big sync's parts arrived,
+    // because the runtime promotes methods only after a pause in compiling new ones (ADR 004).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IncomingRecord Read(JsonElement element, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, JsonProperty?[] known, NumberForms forms)
     {
         var values = new FieldValue[FieldCount];
@@ -98,6 +104,7 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, wrongTypes, json, forms.Identity(json));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Classify(ReadOnlySpan<byte> name)
     {
         if (name.Length < NamesByLength.Length)
@@ -155,6 +162,7 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     }
 
     /// <summary>The fields of the record's type that sit in an object (a driving event's <c>location</c>); returns the wrong types' bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong ReadNested(RecordType type, JsonProperty?[] known, FieldValue[] values)
     {
         var wrongTypes = 0UL;
@@ -188,6 +196,7 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     }
 
     /// <summary>A field's value (none for JSON null); false, and reported, when it is of the wrong JSON type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Read(JsonElement value, RecordField field, out FieldValue read)
     {
         read = FieldValue.None;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using BatchSync.Application.Abstractions;
 using BatchSync.Application.Sync;
 using BatchSync.Domain.Sync;
@@ -63,6 +64,7 @@ internal sealed partial class StagedRecordCodec : IStagedPartCodec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteList(IReadOnlyList<PreparedRecord> records, Span<byte> list)
     {
         BinaryPrimitives.WriteInt32LittleEndian(list, records.Count);
