@@ -32,6 +32,13 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         {
             ApplicationName = "batchsync-locks",
         }.ConnectionString).Build();
+
+        // A completion reads its staged parts here while its transaction holds a connection of the main
+        // pool: a pool of its own, so completions can never all hold the one and wait for a second.
+        StagedSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            ApplicationName = "batchsync-staged",
+        }.ConnectionString).Build();
     }
 
     public string DataDirectory { get; }
@@ -45,9 +52,13 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>For work that holds a session-level advisory lock.</summary>
     public NpgsqlDataSource LockSource { get; }
 
+    /// <summary>For reading staged parts beside a unit of work's transaction.</summary>
+    public NpgsqlDataSource StagedSource { get; }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
         await LockSource.DisposeAsync();
+        await StagedSource.DisposeAsync();
     }
 }

@@ -56,7 +56,7 @@ internal sealed class PostgresUnitOfWork : ISyncUnitOfWork
             {
                 await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-                var store = new PostgresSyncTransaction(connection, transaction, syncId, _rows, _database.DataSource);
+                var store = new PostgresSyncTransaction(connection, transaction, syncId, _rows, _database.StagedSource);
                 var result = await work(store, cancellationToken);
                 var committing = Stopwatch.GetTimestamp();
                 await transaction.CommitAsync(cancellationToken);
