@@ -22,7 +22,11 @@ public interface ISyncTransaction
     /// <summary>What the sync's staged parts hold, without their records.</summary>
     ValueTask<IReadOnlyList<StagedPartHead>> LoadStagedPartHeadsAsync(CancellationToken cancellationToken);
 
-    /// <summary>The staged records of the given parts, as <see cref="IStagedPartCodec"/> encoded them, in the order asked.</summary>
+    /// <summary>
+    /// The staged records of the given parts, as <see cref="IStagedPartCodec"/> encoded them, in the order asked.
+    /// Called by the merge that <see cref="AppendToLogsAsync"/> consumes, once the session is loaded: it
+    /// may run while the records it gave before are being added, so a store reads them beside its other work.
+    /// </summary>
     ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(IReadOnlyList<int> partNumbers, CancellationToken cancellationToken);
 
     /// <summary>

@@ -87,23 +87,25 @@ internal sealed class PostgresCopyRows : IAsyncDisposable
     /// <summary>Without <see cref="CompleteAsync"/>, the COPY is cancelled: none of its rows are added.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_done)
+        try
         {
-            _done = true;
-            try
+            if (!_done)
             {
+                _done = true;
                 await _stream.CancelAsync();
                 await _stream.DisposeAsync();
             }
-            catch (Exception e) when (e is NpgsqlException or IOException)
-            {
-                // The connection broke: the failure that stopped the rows is the one to report, and the
-                // transaction they were in is lost with the connection.
-            }
         }
-
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        catch (Exception e) when (e is NpgsqlException or IOException or ObjectDisposedException)
+        {
+            // The connection broke (Npgsql closes the COPY with it): the failure that stopped the rows is
+            // the one to report, and the transaction they were in is lost with the connection.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
     }
 
     private static int RecordLength(PreparedRecord record) => (4 * 4) + 4 + 8 + 8 + record.Json.Length;

@@ -27,9 +27,10 @@ internal sealed class PostgresDatedLogFiles(PostgresDatabase database, ILogger<P
     {
         try
         {
-            // Each file under its own lock on connections of its own, never holding one while waiting for
-            // another: a completion's days are written side by side, which a big completion's dozen files
-            // of many thousand lines need (one at a time, the reading and the writing waited on each other).
+            // Each file under its own lock, on connections of its own (the lock's pool, then the main one): a
+            // completion's days are written side by side, which a big completion's dozen files of many
+            // thousand lines need (one at a time, the reading and the writing waited on each other). No file
+            // waits for another's lock, so two completions sharing days cannot hold each other up.
             await Parallel.ForEachAsync(
                 files.DistinctBy(f => (f.Type, f.DeviceId, f.Date)),
                 new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce, CancellationToken = cancellationToken },

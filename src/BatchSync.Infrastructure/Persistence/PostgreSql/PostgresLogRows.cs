@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
 using BatchSync.Application.Abstractions;
@@ -57,16 +56,13 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
                 await InsertChunkAsync(connection, transaction, session, chunk, added, cancellationToken);
             }
         }
-        catch (Exception e)
+        catch
         {
+            // A failing merge's own exception comes out of the channel; either way the merge has stopped
+            // before the transaction's connection is used again, and its outcome is observed.
             await stop.CancelAsync();
             await Task.WhenAny(merging);
-            if (merging.Exception?.InnerException is { } cause && (e is ChannelClosedException || cause == e))
-            {
-                // The merge failed (a damaged staged part, the database gone): its own exception is the news.
-                ExceptionDispatchInfo.Throw(cause);
-            }
-
+            _ = merging.Exception;
             throw;
         }
 

@@ -156,7 +156,12 @@ internal sealed class PostgresSyncTransaction(
 
     public async ValueTask<IReadOnlyList<byte[]>> LoadStagedPartsAsync(IReadOnlyList<int> partNumbers, CancellationToken cancellationToken)
     {
-        await LockAsync(cancellationToken);
+        // Read beside the transaction, maybe while its connection is busy: never on that connection.
+        if (!_locked)
+        {
+            throw new InvalidOperationException("Staged parts are read once the sync's lock is held.");
+        }
+
         await using var reading = await stagedSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
             "SELECT part_number, payload FROM batch_parts WHERE sync_id = $1 AND part_number = ANY($2) AND payload IS NOT NULL",
