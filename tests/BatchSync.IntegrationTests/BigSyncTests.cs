@@ -56,4 +56,46 @@ public sealed class BigSyncTests : IDisposable
         Assert.Equal(distinct - earlier.Count, completed.GetProperty("new_records").GetInt32());
         Assert.Equal(sent.Count - distinct + earlier.Count, completed.GetProperty("already_stored").GetInt32());
     }
+
+    [Fact]
+    public async Task DamagedStagedPart_ItsCompletionFails_NothingStored_TheSyncStaysOpen()
+    {
+        var client = _app.ClientWith(BatchSyncApp.DeviceToken);
+        var device = SyncData.NewId("damaged");
+        var syncId = SyncData.NewId(device);
+        var parts = SyncData.Parts(syncId, device, SyncData.Records(3 * PerPart, stepMs: 5000), PerPart);
+        foreach (var part in parts.Skip(1))
+        {
+            await client.PostPart(part).Ok();
+        }
+
+        // One staged part damaged where it lies.
+        using (var db = WritableDatabase())
+        {
+            using var damage = TestStorage.Command(
+                db, "UPDATE batch_parts SET payload = @p WHERE sync_id = @s AND part_number = 3", ("@p", new byte[] { 0xFF, 1, 2, 3, 4, 5 }), ("@s", syncId));
+            Assert.Equal(1, damage.ExecuteNonQuery());
+        }
+
+        var response = await client.PostPart(parts[0]);
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("error", (await response.Json()).GetProperty("status").GetString());
+        Assert.Empty(StoredLogs.RecordsOf(_app.DataDirectory, device));
+        Assert.Equal("Open", _app.Scalar<string>("SELECT status FROM sync_sessions WHERE sync_id = @p", syncId));
+        Assert.Equal(2L, _app.Scalar<long>("SELECT COUNT(*) FROM batch_parts WHERE sync_id = @p AND payload IS NOT NULL", syncId));
+    }
+
+    /// <summary>The server's database opened for writing beside it (the tests' own connection to a SQLite file is read-only).</summary>
+    private System.Data.Common.DbConnection WritableDatabase()
+    {
+        if (TestStorage.IsPostgreSql)
+        {
+            return _app.OpenDatabase();
+        }
+
+        var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "batchsync.db")};Pooling=False");
+        db.Open();
+        return db;
+    }
 }
