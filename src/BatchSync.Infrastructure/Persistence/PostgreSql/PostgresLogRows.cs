@@ -46,7 +46,7 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         // The merge fills the next chunk (reading staged parts through connections of their own) while
         // this one's rows go in: one chunk waiting, so what is held stays a few chunks whatever the size.
         var added = new Dictionary<(RecordType Type, DateOnly Date), NewRows>();
-        var chunks = Channel.CreateBounded<List<PreparedRecord>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var merging = Task.Run(() => ChunkAsync(records, chunks.Writer, stop.Token), CancellationToken.None);
         try
@@ -78,8 +78,11 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         return new LogAppendResult(inserted, total - inserted, owed);
     }
 
-    /// <summary>The records in chunks of <see cref="ChunkRecords"/>, the last one possibly shorter; returns how many there were.</summary>
-    private static async Task<int> ChunkAsync(IAsyncEnumerable<PreparedRecord> records, ChannelWriter<List<PreparedRecord>> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// The records in chunks of <see cref="ChunkRecords"/>, the last one possibly shorter, each split by type
+    /// here, beside the inserts; returns how many records there were.
+    /// </summary>
+    private static async Task<int> ChunkAsync(IAsyncEnumerable<PreparedRecord> records, ChannelWriter<Chunk> chunks, CancellationToken cancellationToken)
     {
         try
         {
@@ -91,12 +94,12 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
                 chunk.Add(record);
                 if (chunk.Count == ChunkRecords)
                 {
-                    await chunks.WriteAsync(chunk, cancellationToken);
+                    await chunks.WriteAsync(Chunk.Of(chunk), cancellationToken);
                     chunk = new List<PreparedRecord>(ChunkRecords);
                 }
             }
 
-            await chunks.WriteAsync(chunk, cancellationToken);
+            await chunks.WriteAsync(Chunk.Of(chunk), cancellationToken);
             chunks.Complete();
             return total;
         }
@@ -111,21 +114,11 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         SyncSession session,
-        List<PreparedRecord> chunk,
+        Chunk chunk,
         Dictionary<(RecordType Type, DateOnly Date), NewRows> added,
         CancellationToken cancellationToken)
     {
-        // The first of records with one identity is kept, the way a unique key keeps the first one inserted.
-        var byType = Enum.GetValues<RecordType>().Select(_ => new List<PreparedRecord>()).ToArray();
-        var seen = new HashSet<(RecordType, long, long, DateOnly)>();
-        foreach (var record in chunk)
-        {
-            if (seen.Add((record.Type, record.Timestamp, record.ContentHash, record.LogDate)))
-            {
-                byType[(int)record.Type].Add(record);
-            }
-        }
-
+        var byType = chunk.ByType;
         var copy = chunk.Count >= options.Value.CopyFromRecords;
         for (var type = 0; type < byType.Length; type++)
         {
@@ -214,6 +207,25 @@ internal sealed class PostgresLogRows(IOptions<StorageOptions> options)
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.SyncId });
         insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstTimestamp });
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>A chunk's records by type, in log order, the first of records with one identity kept (the way a unique key keeps the first one inserted).</summary>
+    private sealed record Chunk(List<PreparedRecord>[] ByType, int Count)
+    {
+        public static Chunk Of(List<PreparedRecord> records)
+        {
+            var byType = Enum.GetValues<RecordType>().Select(_ => new List<PreparedRecord>()).ToArray();
+            var seen = new HashSet<(RecordType, long, long, DateOnly)>();
+            foreach (var record in records)
+            {
+                if (seen.Add((record.Type, record.Timestamp, record.ContentHash, record.LogDate)))
+                {
+                    byType[(int)record.Type].Add(record);
+                }
+            }
+
+            return new Chunk(byType, records.Count);
+        }
     }
 
     /// <summary>How many rows of one day a statement added, and the earliest timestamp among them.</summary>
