@@ -63,6 +63,7 @@ internal static class PostgresServer
                 "or set BATCHSYNC_TEST_POSTGRES to the connection string of one.");
         }
 
+        RemoveLeftovers(bin);
         var folder = Path.Combine(Path.GetTempPath(), $"batchsync-test-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         Directory.CreateDirectory(folder);
         if (Environment.UserName == "root")
@@ -90,6 +91,50 @@ internal static class PostgresServer
             }
         };
         return new Instance($"Host={folder};Username=postgres;Database=postgres;Maximum Pool Size=20", folder, bin);
+    }
+
+    /// <summary>
+    /// The servers and folders of earlier runs whose test process is gone: the runner may end a test host
+    /// before its exit handlers run, and each such run left its server and folder (over a GB once the big
+    /// syncs have run) behind.
+    /// </summary>
+    private static void RemoveLeftovers(string bin)
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "batchsync-test-pg-*"))
+        {
+            var name = Path.GetFileName(folder).Split('-');
+            if (name.Length < 5 || !int.TryParse(name[3], out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+                {
+                    Run(bin, "pg_ctl", $"-D {folder}/data -m immediate -w stop");
+                }
+
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // Left for the next run, or for the machine's restart.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs a PostgreSQL program, as the postgres user when root (PostgreSQL refuses to run as root).</summary>
