@@ -65,7 +65,8 @@ internal sealed class PostgresCopyRows : IAsyncDisposable
         }
 
         Int16(5);
-        Int32Field(ordinal);
+        Int32(4);
+        Int32(ordinal);
         Record(record);
         return ValueTask.CompletedTask;
     }
@@ -148,12 +149,6 @@ internal sealed class PostgresCopyRows : IAsyncDisposable
         Int32(value.Length);
         value.CopyTo(_buffer.AsSpan(_used));
         _used += value.Length;
-    }
-
-    private void Int32Field(int value)
-    {
-        Int32(4);
-        Int32(value);
     }
 
     private void Int16(short value)

@@ -28,17 +28,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
         // Session-level locks go through connections that are reset on their return to the pool
         // (DISCARD ALL releases every advisory lock), so no failure path can leave a lock held.
-        LockSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(storage.Value.ConnectionString)
-        {
-            ApplicationName = "batchsync-locks",
-        }.ConnectionString).Build();
+        LockSource = Named(storage.Value.ConnectionString, "batchsync-locks");
 
         // A completion reads its staged parts here while its transaction holds a connection of the main
         // pool: a pool of its own, so completions can never all hold the one and wait for a second.
-        StagedSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ConnectionString)
-        {
-            ApplicationName = "batchsync-staged",
-        }.ConnectionString).Build();
+        StagedSource = Named(ConnectionString, "batchsync-staged");
     }
 
     public string DataDirectory { get; }
@@ -54,6 +48,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     /// <summary>For reading staged parts beside a unit of work's transaction.</summary>
     public NpgsqlDataSource StagedSource { get; }
+
+    /// <summary>A pool of its own for <paramref name="connectionString"/>, told apart in PostgreSQL by its application name.</summary>
+    private static NpgsqlDataSource Named(string? connectionString, string applicationName) =>
+        new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString).Build();
 
     public async ValueTask DisposeAsync()
     {
