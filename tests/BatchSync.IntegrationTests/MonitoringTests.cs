@@ -91,7 +91,8 @@ public sealed partial class MonitoringTests : IDisposable
         var lines = _server.Lines.ToList();
         Assert.All(lines, l => Assert.Matches(Timestamp(), l));
         Assert.Single(lines, l => l.Contains("BatchSync Production: data folder", StringComparison.Ordinal)
-            && l.Contains(TestStorage.IsPostgreSql ? "storage PostgreSQL" : "storage Sqlite", StringComparison.Ordinal) && l.Contains("2 configured", StringComparison.Ordinal));
+            && l.Contains(TestStorage.IsPostgreSql ? "storage PostgreSQL" : "storage Sqlite", StringComparison.Ordinal) && l.Contains("2 configured", StringComparison.Ordinal)
+            && l.Contains("young generation up to 32 MB", StringComparison.Ordinal));
         var completed = Assert.Single(lines, l => l.Contains($"Sync {syncId} of device logs-phone completed", StringComparison.Ordinal));
         Assert.Contains($"request_id={requestId}", completed, StringComparison.Ordinal);
         Assert.Contains($"sync_id={syncId}", completed, StringComparison.Ordinal);
