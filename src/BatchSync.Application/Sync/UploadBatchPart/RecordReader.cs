@@ -19,7 +19,7 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     // The top-level names the schema knows, in canonical order, with the field each one is (null for
     // type, timestamp and the objects that hold fields).
     private static readonly string[] NameTexts = [.. RecordSchema.CanonicalNames];
-    private static readonly byte[][] Names = [.. NameTexts.Select(Encoding.UTF8.GetBytes)];
+    internal static readonly byte[][] Names = [.. NameTexts.Select(Encoding.UTF8.GetBytes)];
 
     // By a name's length, the names of that length: most names are told apart by length alone.
     private static readonly int[][] NamesByLength =
@@ -31,8 +31,8 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
     private static readonly int FieldCount = RecordSchema.Fields.Length <= 64
         ? RecordSchema.Fields.Length
         : throw new InvalidOperationException("A record reader tells at most 64 known fields apart.");
-    private static readonly byte[][] TypeNames = [.. Types.Select(t => Encoding.UTF8.GetBytes(t.WireName()))];
-    private static readonly RecordField?[] TopLevel =
+    internal static readonly byte[][] TypeNames = [.. Types.Select(t => Encoding.UTF8.GetBytes(t.WireName()))];
+    internal static readonly RecordField?[] TopLevel =
         [.. RecordSchema.CanonicalNames.Select(name => RecordSchema.Fields.FirstOrDefault(f => f.Parent is null && f.Name == name))];
 
     /// <summary>Room for a record's known properties, one per name the schema knows: one per part, cleared for each record.</summary>
@@ -104,8 +104,9 @@ internal readonly struct RecordReader(int index, Dictionary<string, string[]> er
         return new IncomingRecord(type, typeArrival, timestamp, timestampArrival, values, wrongTypes, json, forms.Identity(json));
     }
 
+    /// <summary>The index of a known top-level name in canonical order; -1 for any other name.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Classify(ReadOnlySpan<byte> name)
+    internal static int Classify(ReadOnlySpan<byte> name)
     {
         if (name.Length < NamesByLength.Length)
         {
