@@ -14,6 +14,9 @@ internal sealed class LogFileWriter : IAsyncDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
+    // Flushes to disk at once: under load a batch holds the files of many completions.
+    private static readonly int FlushesAtOnce = Math.Max(4, Environment.ProcessorCount);
+
     private readonly Channel<List<LogFileChange>> _queue = Channel.CreateUnbounded<List<LogFileChange>>(
         new UnboundedChannelOptions { SingleReader = true });
 
@@ -83,10 +86,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
                 }
 
                 // One flush to disk per appended file and batch; only then are its outbox rows forgotten.
-                foreach (var (path, append) in appended)
-                {
-                    Close(path, append, settled);
-                }
+                Close(appended, settled);
 
                 CrashPoints.Reach(CrashPoints.FilesFlushed);
             }
@@ -108,32 +108,52 @@ internal sealed class LogFileWriter : IAsyncDisposable
         }
     }
 
-    private void Close(string path, Append append, List<long> settled)
+    /// <summary>
+    /// The batch's files flushed to disk side by side (a flush mostly waits for the disk, which takes
+    /// several at once), then each one's work settled, or the file left to the retry.
+    /// </summary>
+    private void Close(Dictionary<string, Append> appended, List<long> settled)
+    {
+        var files = appended.ToArray();
+        var failures = new IOException?[files.Length];
+        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = FlushesAtOnce }, i => failures[i] = Flush(files[i].Value.File));
+        for (var i = 0; i < files.Length; i++)
+        {
+            var (path, append) = files[i];
+            if (failures[i] is { } failure)
+            {
+                _retry.Damaged(path, append.Changes, failure);
+                continue;
+            }
+
+            foreach (var change in append.Changes)
+            {
+                settled.Add(change.OutboxId);
+                change.MarkWritten();
+            }
+        }
+    }
+
+    private static IOException? Flush(FileStream file)
     {
         try
         {
-            append.File.Flush(flushToDisk: true);
-            append.File.Dispose();
+            file.Flush(flushToDisk: true);
+            file.Dispose();
+            return null;
         }
         catch (IOException e)
         {
             try
             {
-                append.File.Dispose();
+                file.Dispose();
             }
             catch (IOException)
             {
-                // Reported below; the file is rewritten whole.
+                // Reported by the caller; the file is rewritten whole.
             }
 
-            _retry.Damaged(path, append.Changes, e);
-            return;
-        }
-
-        foreach (var change in append.Changes)
-        {
-            settled.Add(change.OutboxId);
-            change.MarkWritten();
+            return e;
         }
     }
 
