@@ -10,6 +10,13 @@ public interface ISyncTransaction
     ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// The sync as stored, with only the part numbered <paramref name="partNumber"/> among its parts (if it
+    /// holds one) and the count of all of them, or null when it is new: what a part's receipt needs, the
+    /// same for the thousandth part of a sync as for its first.
+    /// </summary>
+    ValueTask<SyncSession?> LoadSessionForPartAsync(int partNumber, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Saves the session as its rules left it: created or changed, the parts it received since it was
     /// loaded (<paramref name="staged"/> holds the records of a part that waits for the others), the parts
     /// it forgot when it closed, and no staged records left once it completed.

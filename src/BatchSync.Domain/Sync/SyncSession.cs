@@ -10,6 +10,9 @@ public sealed class SyncSession
 {
     private readonly List<BatchPart> _parts = [];
 
+    // Parts held in storage but not loaded: a session restored for one part's receipt loads only that part.
+    private int _partsNotLoaded;
+
     private SyncSession(string syncId, string deviceId, string userName, int totalParts, DateTime createdAt)
     {
         SyncId = syncId;
@@ -39,9 +42,13 @@ public sealed class SyncSession
 
     public CompletionSummary? Completion { get; private set; }
 
+    /// <summary>The parts loaded: all of them, unless the session was restored for one part's receipt.</summary>
     public IReadOnlyList<BatchPart> Parts => _parts;
 
-    public bool IsComplete => _parts.Count == TotalParts;
+    /// <summary>How many parts the sync holds, loaded or not.</summary>
+    public int PartCount => _parts.Count + _partsNotLoaded;
+
+    public bool IsComplete => PartCount == TotalParts;
 
     /// <summary>What a part number that is not one of 1..total_parts is told.</summary>
     public const string PartNumberBelowOne = "must be at least 1";
@@ -71,7 +78,11 @@ public sealed class SyncSession
             (true, true) => [PartNumberBelowOne, PartNumberAboveTotal],
         };
 
-    /// <summary>Rebuilds a session from storage; no rule runs.</summary>
+    /// <summary>
+    /// Rebuilds a session from storage; no rule runs. <paramref name="partCount"/> is how many parts it
+    /// holds when <paramref name="parts"/> are not all of them: a part's receipt needs only the part of its
+    /// number, whatever the size of the sync.
+    /// </summary>
     public static SyncSession Restore(
         string syncId,
         string deviceId,
@@ -82,7 +93,8 @@ public sealed class SyncSession
         DateTime updatedAt,
         DateTime? completedAt,
         CompletionSummary? completion,
-        IEnumerable<BatchPart> parts)
+        IEnumerable<BatchPart> parts,
+        int? partCount = null)
     {
         var session = new SyncSession(syncId, deviceId, userName, totalParts, createdAt)
         {
@@ -92,11 +104,20 @@ public sealed class SyncSession
             Completion = completion,
         };
         session._parts.AddRange(parts);
+        session._partsNotLoaded = partCount is { } count
+            ? (count >= session._parts.Count ? count - session._parts.Count : throw new ArgumentOutOfRangeException(nameof(partCount), "A sync holds at least the parts loaded."))
+            : 0;
         return session;
     }
 
+    /// <summary>The numbers of the parts still to come; only for a session loaded with all its parts.</summary>
     public IEnumerable<int> MissingParts()
     {
+        if (_partsNotLoaded > 0)
+        {
+            throw new InvalidOperationException($"Sync {SyncId} was loaded without all its parts.");
+        }
+
         var held = _parts.Select(p => p.PartNumber).ToHashSet();
         return Enumerable.Range(1, TotalParts).Where(n => !held.Contains(n));
     }
@@ -198,6 +219,7 @@ public sealed class SyncSession
     private void Close(SyncStatus status, DateTime now)
     {
         _parts.Clear();
+        _partsNotLoaded = 0;
         Status = status;
         UpdatedAt = now;
     }

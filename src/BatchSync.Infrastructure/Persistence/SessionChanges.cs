@@ -11,13 +11,16 @@ namespace BatchSync.Infrastructure.Persistence;
 /// </summary>
 internal sealed class SessionChanges
 {
+    // The parts loaded that are stored, and how many are stored in all (loaded or not).
     private HashSet<int> _storedParts = [];
+    private int _storedCount;
     private bool _stored;
 
     public void Loaded(SyncSession? session)
     {
         _stored = session is not null;
         _storedParts = session is null ? [] : [.. session.Parts.Select(p => p.PartNumber)];
+        _storedCount = session?.PartCount ?? 0;
     }
 
     /// <summary>What to write for <paramref name="session"/>, and from then on taken as stored.</summary>
@@ -27,8 +30,9 @@ internal sealed class SessionChanges
         _stored = true;
         if (session.Status is SyncStatus.Expired or SyncStatus.Aborted)
         {
-            var delete = _storedParts.Count > 0;
+            var delete = _storedCount > 0;
             _storedParts.Clear();
+            _storedCount = 0;
             return new Change(insert, delete, [], DropStaged: false);
         }
 
@@ -37,6 +41,7 @@ internal sealed class SessionChanges
         {
             if (_storedParts.Add(part.PartNumber))
             {
+                _storedCount++;
                 added.Add((part, session.Status == SyncStatus.Open && staged?.PartNumber == part.PartNumber ? staged : null));
             }
         }

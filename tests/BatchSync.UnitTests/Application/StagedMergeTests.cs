@@ -151,6 +151,8 @@ public class StagedMergeTests
 
         public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public ValueTask<SyncSession?> LoadSessionForPartAsync(int partNumber, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask SaveSessionAsync(SyncSession session, StagedPart? staged, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask<int> CountOpenSessionsAsync(string? deviceId, CancellationToken cancellationToken) => throw new NotSupportedException();

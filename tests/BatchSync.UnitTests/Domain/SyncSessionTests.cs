@@ -38,6 +38,47 @@ public class SyncSessionTests
         Assert.Empty(session.MissingParts());
     }
 
+    private static SyncSession RestoredFor(int partNumber, int total, params int[] held)
+    {
+        var stored = held.Select(n => new BatchPart(n, 10, $"sha256:h{n}", $"h{n}", Now)).ToList();
+        return SyncSession.Restore(
+            "s1", "d1", "u", total, SyncStatus.Open, Now, Now, null, null, stored.Where(p => p.PartNumber == partNumber), stored.Count);
+    }
+
+    [Fact]
+    public void RestoredForOnePart_TheLastMissingPart_ReadyToComplete_AndCountsEveryPartHeld()
+    {
+        var session = RestoredFor(3, total: 3, held: [1, 2]);
+
+        Assert.Empty(session.Parts);
+        Assert.Equal(2, session.PartCount);
+        Assert.Equal(PartReceipt.ReadyToComplete, session.ReceivePart(Part(3), Now).Value);
+        Assert.True(session.IsComplete);
+        Assert.Throws<InvalidOperationException>(() => session.MissingParts().ToList());
+    }
+
+    [Fact]
+    public void RestoredForOnePart_ThatPartHeld_DuplicateOrConflict_NotCountedTwice()
+    {
+        Assert.Equal(PartReceipt.Duplicate, RestoredFor(2, total: 3, held: [1, 2]).ReceivePart(Part(2), Now).Value);
+        Assert.False(RestoredFor(2, total: 3, held: [1, 2]).ReceivePart(Part(2, hash: "other"), Now).IsSuccess);
+
+        var session = RestoredFor(2, total: 2, held: [1, 2]);
+        Assert.Equal(PartReceipt.Duplicate, session.ReceivePart(Part(2, total: 2), Now).Value);
+        Assert.Equal(2, session.PartCount);
+    }
+
+    [Fact]
+    public void RestoredForOnePart_Aborted_HoldsNoPartsAfter()
+    {
+        var session = RestoredFor(1, total: 3, held: [2, 3]);
+
+        Assert.True(session.Abort(Now).IsSuccess);
+        Assert.Equal(0, session.PartCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SyncSession.Restore(
+            "s1", "d1", "u", 3, SyncStatus.Open, Now, Now, null, null, [new BatchPart(1, 10, "c", "h", Now)], partCount: 0));
+    }
+
     [Fact]
     public void ReceivePart_SamePartSameRecords_DuplicateAndNothingAdded()
     {

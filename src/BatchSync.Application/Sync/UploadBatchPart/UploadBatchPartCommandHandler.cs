@@ -135,7 +135,7 @@ internal sealed class UploadBatchPartCommandHandler(
         DateTime now,
         CancellationToken cancellationToken)
     {
-        var session = await store.LoadSessionAsync(cancellationToken);
+        var session = await store.LoadSessionForPartAsync(part.PartNumber, cancellationToken);
         if (SyncSession.IsOpenedBy(session) &&
             await OpenSessionLimitAsync(store, part.DeviceId, limits, cancellationToken) is { } refused)
         {

@@ -25,7 +25,13 @@ internal sealed class PostgresSyncTransaction(
     private bool _locked;
     private bool _countsLocked;
 
-    public async ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken)
+    public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken) => LoadAsync(null, cancellationToken);
+
+    public ValueTask<SyncSession?> LoadSessionForPartAsync(int partNumber, CancellationToken cancellationToken) =>
+        LoadAsync(partNumber, cancellationToken);
+
+    /// <summary>The session with its parts, or with only part <paramref name="onlyPart"/> and the count of them all.</summary>
+    private async ValueTask<SyncSession?> LoadAsync(int? onlyPart, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (!_locked)
@@ -37,9 +43,13 @@ internal sealed class PostgresSyncTransaction(
             "SELECT device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion " +
             "FROM sync_sessions WHERE sync_id = $1",
             syncId));
-        batch.BatchCommands.Add(Command(
-            "SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $1",
-            syncId));
+        batch.BatchCommands.Add(onlyPart is { } number
+            ? Command(
+                "SELECT part_number, record_count, checksum, content_hash, received_at, (SELECT count(*) FROM batch_parts WHERE sync_id = $1) " +
+                "FROM (SELECT 1) one LEFT JOIN batch_parts ON sync_id = $1 AND part_number = $2",
+                syncId,
+                number)
+            : Command("SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $1", syncId));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!_locked)
         {
@@ -63,12 +73,21 @@ internal sealed class PostgresSyncTransaction(
         var completion = CompletionJson.Deserialize(reader.IsDBNull(7) ? null : reader.GetString(7));
         await reader.NextResultAsync(cancellationToken);
         var parts = new List<BatchPart>();
+        int? partCount = null;
         while (await reader.ReadAsync(cancellationToken))
         {
-            parts.Add(new BatchPart(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), Time(reader.GetInt64(4))));
+            if (onlyPart is not null)
+            {
+                partCount = (int)reader.GetInt64(5);
+            }
+
+            if (!reader.IsDBNull(0))
+            {
+                parts.Add(new BatchPart(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), Time(reader.GetInt64(4))));
+            }
         }
 
-        var session = SyncSession.Restore(syncId, deviceId, userName, totalParts, status, createdAt, updatedAt, completedAt, completion, parts);
+        var session = SyncSession.Restore(syncId, deviceId, userName, totalParts, status, createdAt, updatedAt, completedAt, completion, parts, partCount);
         _changes.Loaded(session);
         return session;
     }

@@ -9,7 +9,8 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// <summary>A sync session's rows on the writer's connection: its <c>sync_sessions</c> row and its <c>batch_parts</c>.</summary>
 internal sealed class SqliteSessionRows(SqliteStatements statements)
 {
-    public SyncSession? Find(string syncId)
+    /// <summary>The session with its parts, or with only part <paramref name="onlyPart"/> and the count of them all.</summary>
+    public SyncSession? Find(string syncId, int? onlyPart = null)
     {
         var find = statements.Command(
             "SELECT device_id, user_name, total_parts, status, created_at, updated_at, completed_at, completion " +
@@ -33,9 +34,17 @@ internal sealed class SqliteSessionRows(SqliteStatements statements)
             completion = row.IsDBNull(7) ? null : row.GetString(7);
         }
 
-        var parts = statements.Command(
-            "SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $id", "$id");
+        var parts = onlyPart is null
+            ? statements.Command("SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $id", "$id")
+            : statements.Command(
+                "SELECT part_number, record_count, checksum, content_hash, received_at FROM batch_parts WHERE sync_id = $id AND part_number = $part",
+                "$id", "$part");
         parts.Parameters[0].Value = syncId;
+        if (onlyPart is { } number)
+        {
+            parts.Parameters[1].Value = number;
+        }
+
         var held = new List<BatchPart>();
         using (var row = parts.ExecuteReader())
         {
@@ -55,7 +64,15 @@ internal sealed class SqliteSessionRows(SqliteStatements statements)
             Time(updatedAt),
             completedAt is null ? null : Time(completedAt.Value),
             CompletionJson.Deserialize(completion),
-            held);
+            held,
+            onlyPart is null ? null : CountParts(syncId));
+    }
+
+    private int CountParts(string syncId)
+    {
+        var count = statements.Command("SELECT count(*) FROM batch_parts WHERE sync_id = $id", "$id");
+        count.Parameters[0].Value = syncId;
+        return Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     public void Add(SyncSession session)

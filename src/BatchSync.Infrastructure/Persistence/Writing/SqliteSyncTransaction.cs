@@ -13,9 +13,13 @@ internal sealed class SqliteSyncTransaction(SqliteSessionRows sessions, SqliteLo
 {
     private readonly SessionChanges _changes = new();
 
-    public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken)
+    public ValueTask<SyncSession?> LoadSessionAsync(CancellationToken cancellationToken) => Loaded(sessions.Find(syncId));
+
+    public ValueTask<SyncSession?> LoadSessionForPartAsync(int partNumber, CancellationToken cancellationToken) =>
+        Loaded(sessions.Find(syncId, partNumber));
+
+    private ValueTask<SyncSession?> Loaded(SyncSession? session)
     {
-        var session = sessions.Find(syncId);
         _changes.Loaded(session);
         return ValueTask.FromResult(session);
     }
