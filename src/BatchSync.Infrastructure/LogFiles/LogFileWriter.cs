@@ -115,7 +115,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
     private void Close(Dictionary<string, Append> appended, List<long> settled)
     {
         var files = appended.ToArray();
-        var failures = new IOException?[files.Length];
+        var failures = new Exception?[files.Length];
         Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = FlushesAtOnce }, i => failures[i] = Flush(files[i].Value.File));
         for (var i = 0; i < files.Length; i++)
         {
@@ -134,7 +134,8 @@ internal sealed class LogFileWriter : IAsyncDisposable
         }
     }
 
-    private static IOException? Flush(FileStream file)
+    /// <summary>Whatever stops a file's flush leaves that file to the retry, and the batch's other files settle.</summary>
+    private static Exception? Flush(FileStream file)
     {
         try
         {
@@ -142,13 +143,13 @@ internal sealed class LogFileWriter : IAsyncDisposable
             file.Dispose();
             return null;
         }
-        catch (IOException e)
+        catch (Exception e)
         {
             try
             {
                 file.Dispose();
             }
-            catch (IOException)
+            catch (Exception)
             {
                 // Reported by the caller; the file is rewritten whole.
             }

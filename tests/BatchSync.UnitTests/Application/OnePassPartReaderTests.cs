@@ -73,9 +73,33 @@ public class OnePassPartReaderTests
     [InlineData("""{"sync_id":"\u0061","records":[]}""")]
     [InlineData("""{"part_number":2147483648,"records":[]}""")]
     [InlineData("""{"part_number":null,"records":[]}""")]
+    [InlineData("""{"sync\u005fid":"s1","records":[]}""")]
+    [InlineData("""{"sync_id":"a","sync\u005fid":"b","records":[]}""")]
+    [InlineData("""{"records":[],"record\u0073":[{"type":"walking"}]}""")]
+    [InlineData("""{"record\u0073":5,"sync_id":"a"}""")]
     public void NotPlain_LeftToTheDocumentWalk(string body)
     {
         Assert.Null(OnePassPartReader.TryRead(Encoding.UTF8.GetBytes(body), Device, DigestCheck.Absent));
+    }
+
+    [Theory]
+    [InlineData("provider", "g\u00c3(s")]
+    [InlineData("provider", "\u00ed\u00a0\u0080")]
+    [InlineData("user_name", "a\u00ff")]
+    [InlineData("event_type", "x\u00c0")]
+    public void InvalidUtf8InAString_LeftToTheDocumentWalk_WhichRefusesTheBody(string field, string latin1)
+    {
+        // The bytes as Latin-1 spells them: not UTF-8.
+        var value = Encoding.Latin1.GetBytes(latin1);
+        var record = field == "user_name"
+            ? """{"type":"location","timestamp":1,"latitude":1,"longitude":2}"""
+            : $$"""{"type":"{{(field == "provider" ? "location" : "driving")}}","timestamp":1,"latitude":1,"longitude":2,"{{field}}":"@"}""";
+        var envelope = field == "user_name" ? """{"user_name":"@","records":[""" + record + "]}" : """{"records":[""" + record + "]}";
+        var at = Array.IndexOf(Encoding.UTF8.GetBytes(envelope), (byte)'@');
+        byte[] body = [.. Encoding.UTF8.GetBytes(envelope)[..at], .. value, .. Encoding.UTF8.GetBytes(envelope)[(at + 1)..]];
+
+        Assert.Null(OnePassPartReader.TryRead(body, Device, DigestCheck.Absent));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => BatchPartReader.Read(body, Device));
     }
 
     private static UploadBatchPartCommand? Walk(byte[] body)
@@ -196,7 +220,7 @@ public class OnePassPartReaderTests
     };
 
     /// <summary>A body with one thing made unusual, or left as it is.</summary>
-    private static string Twist(Random random, string body) => random.Next(12) switch
+    private static string Twist(Random random, string body) => random.Next(13) switch
     {
         0 => body.Replace("\"latitude\":", "\"lat\\u0069tude\":", StringComparison.Ordinal),
         1 => body.Replace("\"gps\"", "\"g\\u0070s\"", StringComparison.Ordinal),
@@ -208,6 +232,7 @@ public class OnePassPartReaderTests
         7 => body.Replace("\"location\":{", "\"location\":{\"latitude\":null,", StringComparison.Ordinal),
         8 => body[..(body.Length / 2)],
         9 => body.Replace("\"bearing\":", "\"bearing\":true,\"x\":", StringComparison.Ordinal),
+        10 => body.Replace("\"sync_id\":", "\"sync\\u005fid\":", StringComparison.Ordinal),
         _ => body,
     };
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using BatchSync.Application.Common;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
@@ -48,8 +49,9 @@ internal sealed class OnePassPartReader
         PartFields seen = PartFields.None, sent = PartFields.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueIsEscaped ? PartFields.None : Field(reader.ValueSpan);
-            if ((seen & field) != 0 || !reader.Read())
+            // An escaped name may be one of the part's (the walk unescapes names): left to the walk.
+            var field = Field(reader.ValueSpan);
+            if (reader.ValueIsEscaped || (seen & field) != 0 || !reader.Read())
             {
                 return null;
             }
@@ -119,7 +121,10 @@ internal sealed class OnePassPartReader
 
     private static bool Text(ref Utf8JsonReader reader, out string? text)
     {
-        text = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? Encoding.UTF8.GetString(reader.ValueSpan) : null;
+        // The reader does not check UTF-8 in a string; the walk's text refuses what is not.
+        text = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan)
+            ? Encoding.UTF8.GetString(reader.ValueSpan)
+            : null;
         return text is not null;
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using BatchSync.Domain.Sync;
 
 namespace BatchSync.Application.Sync.UploadBatchPart;
@@ -209,7 +210,8 @@ internal sealed class OnePassRecordReader
         {
             case JsonTokenType.Null:
                 return true;
-            case JsonTokenType.String when field.Kind == FieldKind.Text:
+            case JsonTokenType.String when field.Kind == FieldKind.Text && Utf8.IsValid(text[1..^1]):
+                // The reader does not check UTF-8 in a string; the walk's text refuses what is not.
                 values[field.Index] = FieldValue.Of(Encoding.UTF8.GetString(text[1..^1]));
                 return true;
             case JsonTokenType.Number when field.Kind == FieldKind.Number:
