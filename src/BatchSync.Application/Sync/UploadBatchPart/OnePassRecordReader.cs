@@ -66,13 +66,8 @@ internal sealed class OnePassRecordReader
             _known[name] = (start, (int)reader.BytesConsumed - start, kind);
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject)
-        {
-            return null;
-        }
-
         var type = RecordTypeOf(body);
-        if (type is not { } recordType || _known[1].Kind != JsonTokenType.Number)
+        if (reader.TokenType != JsonTokenType.EndObject || type is not { } recordType || _known[1].Kind != JsonTokenType.Number)
         {
             return null;
         }
@@ -202,7 +197,10 @@ internal sealed class OnePassRecordReader
         return -1;
     }
 
-    /// <summary>A field's value, when it is of its right JSON type: null is none, as in the document walk.</summary>
+    /// <summary>
+    /// A field's value, when it is of its right JSON type: null is none, as in the document walk. A text
+    /// must be UTF-8, which the reader does not check inside strings and the walk's text refuses.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Take(ReadOnlySpan<byte> text, JsonTokenType kind, RecordField field, FieldValue[] values)
     {
@@ -211,7 +209,6 @@ internal sealed class OnePassRecordReader
             case JsonTokenType.Null:
                 return true;
             case JsonTokenType.String when field.Kind == FieldKind.Text && Utf8.IsValid(text[1..^1]):
-                // The reader does not check UTF-8 in a string; the walk's text refuses what is not.
                 values[field.Index] = FieldValue.Of(Encoding.UTF8.GetString(text[1..^1]));
                 return true;
             case JsonTokenType.Number when field.Kind == FieldKind.Number:
