@@ -67,19 +67,28 @@ public static class BatchPartReader
         var totalParts = fields.Int(root, "total_parts", PartFields.TotalParts);
         var records = fields.Records(root);
         var checksum = fields.String(root, "checksum", PartFields.Checksum);
-        return new UploadBatchPartCommand(
-            caller,
-            syncId ?? "",
-            deviceId ?? "",
-            userName ?? "",
-            partNumber ?? 0,
-            totalParts ?? 0,
-            records ?? [],
-            checksum,
-            RecordsChecksum(root) ?? "",
-            digest,
-            fields.Reading());
+        var recordsChecksum = RecordsChecksum(root) ?? "";
+        return Command(caller, syncId, deviceId, userName, partNumber, totalParts, records, checksum, recordsChecksum, digest, fields.Reading());
     }
+
+    /// <summary>The command of what was read, whichever way: a field that did not come is empty (or 0).</summary>
+    internal static UploadBatchPartCommand Command(
+        Caller caller,
+        string? syncId,
+        string? deviceId,
+        string? userName,
+        int? partNumber,
+        int? totalParts,
+        List<IncomingRecord>? records,
+        string? checksum,
+        string recordsChecksum,
+        DigestCheck digest,
+        PartReading reading) =>
+        new(caller, syncId ?? "", deviceId ?? "", userName ?? "", partNumber ?? 0, totalParts ?? 0, records ?? [],
+            checksum, recordsChecksum, digest, reading);
+
+    /// <summary>The checksum a client computes of the records array's bytes as they are in the body.</summary>
+    internal static string RecordsChecksum(ReadOnlySpan<byte> array) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(array));
 
     /// <summary>The checksum a client computes: <c>sha256:</c> of the records array's bytes as they are in the body.</summary>
     private static string? RecordsChecksum(JsonElement root)
@@ -89,7 +98,7 @@ public static class BatchPartReader
             return null;
         }
 
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(array)));
+        return RecordsChecksum(JsonMarshal.GetRawUtf8Value(array));
     }
 
     /// <summary>Reads the top-level fields, noting which came, which it could read, and which had the wrong type.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -93,18 +92,8 @@ internal sealed class OnePassPartReader
             return null;
         }
 
-        return new UploadBatchPartCommand(
-            caller,
-            syncId ?? "",
-            deviceId ?? "",
-            userName ?? "",
-            partNumber ?? 0,
-            totalParts ?? 0,
-            records ?? [],
-            checksum,
-            recordsChecksum,
-            digest,
-            new PartReading(sent, sent, new Dictionary<string, string[]>()));
+        var reading = new PartReading(sent, sent, new Dictionary<string, string[]>());
+        return BatchPartReader.Command(caller, syncId, deviceId, userName, partNumber, totalParts, records, checksum, recordsChecksum, digest, reading);
     }
 
     private static PartFields Field(ReadOnlySpan<byte> name) => name switch
@@ -139,7 +128,7 @@ internal sealed class OnePassPartReader
     {
         var start = (int)reader.TokenStartIndex;
         records = Records(ref reader, body);
-        checksum = records is null ? "" : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body[start..(int)reader.BytesConsumed]));
+        checksum = records is null ? "" : BatchPartReader.RecordsChecksum(body[start..(int)reader.BytesConsumed]);
         return records is not null;
     }
 
