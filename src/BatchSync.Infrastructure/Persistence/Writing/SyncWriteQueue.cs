@@ -17,6 +17,8 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// </summary>
 internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDisposable
 {
+    private static readonly TimeSpan ForgetRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentQueue<WorkItem> _queue = new();
 
     // Wakes the writer; no spinning, the CPU is worth more to the requests than to a waiting thread.
@@ -113,17 +115,42 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
         _wake.Dispose();
     }
 
-    /// <summary>Files written: their outbox rows go in the next commit (or, at a stop, are rewritten at start).</summary>
+    /// <summary>
+    /// Files written: their outbox rows go in the next commit (or, at a stop, are rewritten at start). A
+    /// commit that fails (a full disk) is tried again a little later: the rows would otherwise stay owed
+    /// until a restart, though their files are written.
+    /// </summary>
     private void ForgetOutbox(List<long> ids)
     {
-        if (!_stopping)
+        if (_stopping)
         {
-            _ = Enqueue(context =>
+            return;
+        }
+
+        Task<bool> forgetting;
+        try
+        {
+            forgetting = Enqueue(context =>
             {
                 context.Logs.DeleteOutbox(ids);
                 return true;
             }, CancellationToken.None);
         }
+        catch (InvalidOperationException)
+        {
+            return; // Stopping: rewritten at start.
+        }
+
+        _ = forgetting.ContinueWith(
+            async failed =>
+            {
+                _logger.LogWarning(failed.Exception?.GetBaseException(), "{Count} written log files not yet marked so; trying again in {Delay}", ids.Count, ForgetRetryDelay);
+                await Task.Delay(ForgetRetryDelay, _time).ConfigureAwait(false);
+                ForgetOutbox(ids);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
     }
 
     /// <summary>The writer thread: a group commit whenever work is queued, until the queue is stopped and empty.</summary>
