@@ -22,6 +22,7 @@ public sealed class BatchSyncMetrics
     private readonly Histogram<double> _completionDuration;
     private readonly Histogram<double> _partDuration;
     private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<double> _queueWait;
 
     private Func<long>? _queueDepth;
     private Func<StoreReading?>? _store;
@@ -47,6 +48,9 @@ public sealed class BatchSyncMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         _commitDuration = meter.CreateHistogram("batchsync.write.commit.duration", "s",
             "How long the writer took to commit one group of writes (durable)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _queueWait = meter.CreateHistogram("batchsync.write.queue.wait", "s",
+            "How long a write waited for the single writer (SQLite) before it ran",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
 
         meter.CreateObservableUpDownCounter("batchsync.write.queue.depth", ObserveQueueDepth, "{item}",
@@ -97,6 +101,9 @@ public sealed class BatchSyncMetrics
 
     /// <summary>One group commit of the writer, from BEGIN to a durable COMMIT.</summary>
     public void CommitDone(TimeSpan elapsed) => _commitDuration.Record(elapsed.TotalSeconds);
+
+    /// <summary>A write taken by the writer, after waiting this long in its queue.</summary>
+    public void WriteQueued(TimeSpan waited) => _queueWait.Record(waited.TotalSeconds);
 
     private IEnumerable<Measurement<long>> ObserveQueueDepth() =>
         _queueDepth is { } depth ? [new Measurement<long>(depth())] : [];

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using BatchSync.Application.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 internal sealed class GroupCommit(
     ConcurrentQueue<WorkItem> queue,
     WalFlusher flusher,
+    BatchSyncMetrics metrics,
     ILogger logger)
 {
     private const int MaxItemsPerCommit = 64;
@@ -67,6 +69,7 @@ internal sealed class GroupCommit(
         while (group.Count < MaxItemsPerCommit && Stopwatch.GetElapsedTime(started) < MaxGroupTime && queue.TryDequeue(out var item))
         {
             group.Add(item);
+            metrics.WriteQueued(Stopwatch.GetElapsedTime(item.QueuedAt));
             var filesBefore = pendingFiles.Count;
             statements.Execute("SAVEPOINT item");
             try

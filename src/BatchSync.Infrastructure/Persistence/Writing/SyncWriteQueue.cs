@@ -161,7 +161,7 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
 
         // Disposed first: what was committed is answered before the connection closes.
         using var flusher = new WalFlusher(_database.DatabasePath, _committed, files, _metrics, _logger);
-        var groups = new GroupCommit(_queue, flusher, _logger);
+        var groups = new GroupCommit(_queue, flusher, _metrics, _logger);
         while (true)
         {
             if (_queue.IsEmpty)
