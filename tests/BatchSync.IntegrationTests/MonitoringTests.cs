@@ -58,6 +58,17 @@ public sealed partial class MonitoringTests : IDisposable
         Assert.True(scrape.Value("batchsync_data_free_space_bytes") > 0);
         Assert.Equal(1, scrape.Value("batchsync_tokens_refused_total", "reason=\"unknown\""));
 
+        // The single writer's queue is SQLite's alone; each of the six writes to a sync went through it.
+        var waits = scrape.Value("batchsync_write_queue_wait_seconds_count");
+        if (TestStorage.IsPostgreSql)
+        {
+            Assert.Null(waits);
+        }
+        else
+        {
+            Assert.True(waits >= 6, $"{waits} writes waited for the writer");
+        }
+
         // ASP.NET Core's own and the runtime's, beside ours.
         Assert.NotNull(scrape.Value("http_server_request_duration_seconds_count", "http_route=\"/batch-sync.php\""));
         Assert.Contains("\ndotnet_gc_", scrape.Text, StringComparison.Ordinal);
