@@ -17,7 +17,8 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// </summary>
 internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan ForgetRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ForgetFirstDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ForgetLastDelay = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentQueue<WorkItem> _queue = new();
 
@@ -117,10 +118,12 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
 
     /// <summary>
     /// Files written: their outbox rows go in the next commit (or, at a stop, are rewritten at start). A
-    /// commit that fails (a full disk) is tried again a little later: the rows would otherwise stay owed
-    /// until a restart, though their files are written.
+    /// commit that fails (a full disk) is tried again later, 1 s doubling to 30 s: the rows would otherwise
+    /// stay owed until a restart, though their files are written.
     /// </summary>
-    private void ForgetOutbox(List<long> ids)
+    private void ForgetOutbox(List<long> ids) => ForgetOutbox(ids, ForgetFirstDelay);
+
+    private void ForgetOutbox(List<long> ids, TimeSpan delayIfFailed)
     {
         if (_stopping)
         {
@@ -144,9 +147,13 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
         _ = forgetting.ContinueWith(
             async failed =>
             {
-                _logger.LogWarning(failed.Exception?.GetBaseException(), "{Count} written log files not yet marked so; trying again in {Delay}", ids.Count, ForgetRetryDelay);
-                await Task.Delay(ForgetRetryDelay, _time).ConfigureAwait(false);
-                ForgetOutbox(ids);
+                _logger.LogWarning(
+                    failed.Exception?.GetBaseException(),
+                    "Outbox rows of {Count} written log files not deleted; trying again in {Delay}",
+                    ids.Count,
+                    delayIfFailed);
+                await Task.Delay(delayIfFailed, _time).ConfigureAwait(false);
+                ForgetOutbox(ids, TimeSpan.FromTicks(Math.Min(delayIfFailed.Ticks * 2, ForgetLastDelay.Ticks)));
             },
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted,
