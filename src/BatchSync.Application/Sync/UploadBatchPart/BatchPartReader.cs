@@ -18,7 +18,10 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 /// </summary>
 public static class BatchPartReader
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    /// <summary>How deep a part's JSON may nest; the one-pass readers give up where the walk would.</summary>
+    internal const int MaxDepth = 32;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     private static readonly JsonWriterOptions CanonicalWriter = new()
     {

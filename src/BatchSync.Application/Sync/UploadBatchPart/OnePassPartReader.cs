@@ -16,7 +16,7 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 /// </summary>
 internal sealed class OnePassPartReader
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 32 };
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = BatchPartReader.MaxDepth };
 
     private readonly OnePassRecordReader _records = new();
 

@@ -14,7 +14,7 @@ namespace BatchSync.Application.Sync.UploadBatchPart;
 /// </summary>
 internal sealed class OnePassRecordReader
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 32 };
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = BatchPartReader.MaxDepth };
 
     // Per holder (a top-level name that is an object of fields), per record type: its fields in the order
     // of their UTF-8 names, which is the order canonical JSON writes them in; null where the type has none.
