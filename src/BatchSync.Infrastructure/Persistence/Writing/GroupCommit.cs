@@ -63,6 +63,8 @@ internal sealed class GroupCommit(
             return;
         }
 
+        context.Checkpoint.Begun();
+
         // A group closes at its item limit or once it has worked a few milliseconds: one completion
         // (a thousand rows) should not hold back the answers of the parts queued before it.
         var started = Stopwatch.GetTimestamp();
@@ -96,7 +98,7 @@ internal sealed class GroupCommit(
             }
 
             committing = Stopwatch.GetTimestamp();
-            statements.Execute("COMMIT");
+            context.Checkpoint.Commit(() => statements.Execute("COMMIT"));
         }
         catch (Exception e)
         {

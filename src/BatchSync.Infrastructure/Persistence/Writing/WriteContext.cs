@@ -5,7 +5,7 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
 /// What every item of the write queue is handed on the writer thread: the statements prepared on the
-/// writer's connection, and the session rows and log appends that run them. Lives as long as the writer.
+/// writer's connection, and the session rows and log appends that run them, and the writer's own checkpoint. Lives as long as the writer.
 /// </summary>
 internal sealed class WriteContext : IDisposable
 {
@@ -14,6 +14,7 @@ internal sealed class WriteContext : IDisposable
         Statements = new SqliteStatements(connection);
         Sessions = new SqliteSessionRows(Statements);
         Logs = new SqliteLogAppender(connection, Statements, calendar);
+        Checkpoint = new WriterCheckpoint(connection);
     }
 
     public SqliteStatements Statements { get; }
@@ -21,6 +22,8 @@ internal sealed class WriteContext : IDisposable
     public SqliteSessionRows Sessions { get; }
 
     public SqliteLogAppender Logs { get; }
+
+    public WriterCheckpoint Checkpoint { get; }
 
     public void Dispose()
     {
