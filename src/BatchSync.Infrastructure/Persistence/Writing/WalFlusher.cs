@@ -14,9 +14,14 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// file writer and answers their callers. One sync covers every group committed before it started. What
 /// a caller hears "stored" has been synced, as with <c>synchronous=FULL</c>; a power cut can only take
 /// groups nobody was answered for, which their clients send again.
+/// While no group comes for a while and the log has been written since its last sync, it syncs the log
+/// anyway: a large completion writes the log for seconds before it commits, with the disk otherwise
+/// idle, and its commit's sync is then left with the last fraction of a second instead of all of it.
 /// </summary>
 internal sealed class WalFlusher : IDisposable
 {
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
+
     private readonly BlockingCollection<Group> _groups = new();
     private readonly string _walPath;
     private readonly CommittedLogFiles _committed;
@@ -25,6 +30,8 @@ internal sealed class WalFlusher : IDisposable
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private SafeFileHandle? _wal;
+    private DateTime _syncedWrite;
+    private Exception? _aheadFailure;
 
     public WalFlusher(string databasePath, CommittedLogFiles committed, LogFileWriter files, BatchSyncMetrics metrics, ILogger logger)
     {
@@ -56,8 +63,19 @@ internal sealed class WalFlusher : IDisposable
     private void Run()
     {
         var batch = new List<Group>();
-        foreach (var first in _groups.GetConsumingEnumerable())
+        while (true)
         {
+            if (!_groups.TryTake(out var first, Idle))
+            {
+                if (_groups.IsCompleted)
+                {
+                    return;
+                }
+
+                SyncAhead();
+                continue;
+            }
+
             batch.Add(first);
             while (_groups.TryTake(out var next))
             {
@@ -78,14 +96,47 @@ internal sealed class WalFlusher : IDisposable
     {
         try
         {
-            _wal ??= File.OpenHandle(_walPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            RandomAccess.FlushToDisk(_wal);
+            FlushLog();
+
+            // A failed sync ahead may have lost pages that this one covers: their commits fail with it.
+            if (_aheadFailure is { } ahead)
+            {
+                _aheadFailure = null;
+                throw new IOException("Syncing the write-ahead log ahead of the commit failed.", ahead);
+            }
+
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _logger.LogError(e, "Syncing the write-ahead log failed; the writes it covers are told to retry");
             return e;
+        }
+    }
+
+    private void FlushLog()
+    {
+        // Read before the sync: what is written while it runs counts as not synced.
+        var written = File.GetLastWriteTimeUtc(_walPath);
+        _wal ??= File.OpenHandle(_walPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        RandomAccess.FlushToDisk(_wal);
+        _syncedWrite = written;
+    }
+
+    /// <summary>The log synced between commits when written since its last sync; a failure fails the next commit's sync.</summary>
+    private void SyncAhead()
+    {
+        try
+        {
+            if (File.Exists(_walPath) && File.GetLastWriteTimeUtc(_walPath) != _syncedWrite)
+            {
+                FlushLog();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(e, "Syncing the write-ahead log ahead of a commit failed; that commit is told to retry");
+            _aheadFailure ??= e;
         }
     }
 
