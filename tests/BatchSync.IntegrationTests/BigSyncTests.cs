@@ -5,8 +5,8 @@ namespace BatchSync.IntegrationTests;
 
 /// <summary>
 /// A sync larger than what a completion carries in memory: its parts are merged as they are read,
-/// its rows go in by chunks and its files are rewritten from the tables, and it is stored exactly
-/// once, in order, like a small one.
+/// its rows go in by chunks, its new lines go to disk as they come (on SQLite) or its files are
+/// rewritten from the tables, and it is stored exactly once, in order, like a small one.
 /// </summary>
 public sealed class BigSyncTests : IDisposable
 {
@@ -55,6 +55,36 @@ public sealed class BigSyncTests : IDisposable
         var distinct = sent.Select(r => r.ToJsonString()).Distinct().Count();
         Assert.Equal(distinct - earlier.Count, completed.GetProperty("new_records").GetInt32());
         Assert.Equal(sent.Count - distinct + earlier.Count, completed.GetProperty("already_stored").GetInt32());
+    }
+
+    [Fact]
+    public async Task LargeCompletion_AfterTheRecordsOfItsFirstDay_AppendedThere_ItsNewDaysWritten_FilesMatchTables()
+    {
+        var client = _app.ClientWith(BatchSyncApp.DeviceToken);
+        var device = SyncData.NewId("append");
+        var records = SyncData.Records(26 * PerPart, stepMs: 5000);
+
+        // The first hundred stored by a sync of their own: the big sync's first day has files it comes after.
+        var first = records.Take(100).ToList();
+        await client.PostPart(SyncData.Part(SyncData.NewId(device), device, 1, 1, first)).Ok();
+        var rest = records.Skip(100).ToList();
+        var parts = SyncData.Parts(SyncData.NewId(device), device, rest, PerPart);
+        foreach (var part in parts.Skip(1))
+        {
+            await client.PostPart(part).Ok();
+        }
+
+        var completed = await (await client.PostPart(parts[0]).Ok()).Json();
+
+        Assert.True(completed.GetProperty("sync_complete").GetBoolean());
+        Assert.Equal(rest.Count, completed.GetProperty("new_records").GetInt32());
+        StoredLogs.AssertExactlyOnce(_app.DataDirectory, device, records);
+        StoredLogs.AssertFilesMatchTables(_app.DataDirectory);
+        var spill = Path.Combine(_app.DataDirectory, "spill");
+        await Eventually.True(
+            () => !Directory.Exists(spill) || !Directory.EnumerateFileSystemEntries(spill).Any(),
+            TimeSpan.FromSeconds(10),
+            "the completion's spilled lines were left behind");
     }
 
     [Fact]

@@ -10,6 +10,9 @@ internal sealed class LogFilePaths(string dataDirectory)
 {
     private readonly string _root = Path.GetFullPath(Path.Combine(dataDirectory, "logs"));
 
+    /// <summary><c>spill/</c>: the new lines of large completions on their way to their dated files (<see cref="LineSpill"/>).</summary>
+    public string SpillFolder { get; } = Path.GetFullPath(Path.Combine(dataDirectory, "spill"));
+
     public string Of(RecordType type, DateOnly date, string deviceId)
     {
         if (!Identifiers.IsValid(deviceId))

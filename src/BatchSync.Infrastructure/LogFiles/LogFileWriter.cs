@@ -7,13 +7,12 @@ namespace BatchSync.Infrastructure.LogFiles;
 /// <summary>
 /// Brings the dated log files up to date with the log tables, one committed completion after another
 /// in commit order, on a thread of its own. New records later than a file's last line are appended and
-/// flushed to disk once per batch; anything else has <see cref="LogFileRebuilder"/> rewrite the file from
-/// the table. A failed file is left to <see cref="LogFileRetry"/>.
+/// flushed to disk once per batch (a large completion's from its spill, which becomes the file when it
+/// is a new one); anything else has <see cref="LogFileRebuilder"/> rewrite the file from the table. A
+/// failed file is left to <see cref="LogFileRetry"/>.
 /// </summary>
 internal sealed class LogFileWriter : IAsyncDisposable
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
-
     // Flushes to disk at once: under load a batch holds the files of many completions.
     private static readonly int FlushesAtOnce = Math.Max(4, Environment.ProcessorCount);
 
@@ -54,7 +53,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
 
     private void Run()
     {
-        var appended = new Dictionary<string, Append>();
+        var appended = new Dictionary<string, LogFileAppend>();
         Task<bool>? ready = null;
         while (true)
         {
@@ -112,7 +111,7 @@ internal sealed class LogFileWriter : IAsyncDisposable
     /// The batch's files flushed to disk side by side (a flush mostly waits for the disk, which takes
     /// several at once), then each one's work settled, or the file left to the retry.
     /// </summary>
-    private void Close(Dictionary<string, Append> appended, List<long> settled)
+    private void Close(Dictionary<string, LogFileAppend> appended, List<long> settled)
     {
         var files = appended.ToArray();
         var failures = new Exception?[files.Length];
@@ -158,45 +157,35 @@ internal sealed class LogFileWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>A file appended to in this batch, and the work it settles once on disk.</summary>
-    private sealed record Append(FileStream File, List<LogFileChange> Changes);
-
     /// <summary>
     /// Appends (settled at the batch's flush) or rewrites the file (settled now, with what this batch
     /// appended to it before and what earlier failures left owed); settled outbox rows go into <paramref name="settled"/>.
     /// </summary>
-    private void Write(LogFileChange change, Dictionary<string, Append> appended, List<long> settled)
+    private void Write(LogFileChange change, Dictionary<string, LogFileAppend> appended, List<long> settled)
     {
         var path = _paths.Of(change.Type, change.Date, change.DeviceId);
         _retry.Handled(change);
         try
         {
-            if (change.AppendLines is { } lines && !_retry.IsDamaged(path) && (!change.FileHadRecords || File.Exists(path)))
+            if (change.Append && !_retry.IsDamaged(path) && (!change.FileHadRecords || File.Exists(path)))
             {
+                if (change.Spilled is { } whole && !appended.ContainsKey(path) && !File.Exists(path))
+                {
+                    // A new file whose every line is in the spill, synced: it takes the file's place.
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.Move(whole.Finished(), path);
+                    settled.Add(change.OutboxId);
+                    change.MarkWritten();
+                    return;
+                }
+
                 if (!appended.TryGetValue(path, out var append))
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    append = new Append(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024), []);
+                    append = LogFileAppend.Open(path);
                     appended[path] = append;
                 }
 
-                append.Changes.Add(change);
-                foreach (var line in lines)
-                {
-                    if (CrashPoints.Armed)
-                    {
-                        var file = append.File;
-                        CrashPoints.Reach(CrashPoints.FileAppendHalfLine, () =>
-                        {
-                            file.Write(line, 0, line.Length / 2);
-                            file.Flush();
-                        });
-                    }
-
-                    append.File.Write(line);
-                    append.File.Write(NewLine);
-                }
-
+                append.Add(change);
                 return;
             }
 
@@ -235,6 +224,10 @@ internal sealed class LogFileWriter : IAsyncDisposable
             }
 
             _retry.Damaged(path, failed, e);
+        }
+        finally
+        {
+            change.Spilled?.Delete();
         }
     }
 }

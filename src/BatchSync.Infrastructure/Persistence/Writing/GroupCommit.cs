@@ -82,6 +82,7 @@ internal sealed class GroupCommit(
             }
             catch (Exception e)
             {
+                pendingFiles.Skip(filesBefore).ToList().ForEach(f => f.Spilled?.Delete());
                 pendingFiles.RemoveRange(filesBefore, pendingFiles.Count - filesBefore);
                 statements.Execute("ROLLBACK TO item");
                 statements.Execute("RELEASE item");

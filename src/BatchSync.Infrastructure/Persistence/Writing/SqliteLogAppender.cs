@@ -10,11 +10,11 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// <summary>
 /// A completion's records into the log tables on the writer's connection, as they come, and the dated
 /// files that owes: one outbox row per file it changed, and the file change handed to the log file
-/// writer once the transaction commits. The new lines ride along for appending up to
-/// <see cref="MaxAppendLines"/> per completion; past that its files are rewritten from the tables, so a
-/// completion of any size holds no more than that.
+/// writer once the transaction commits. The new lines ride along in memory for appending up to
+/// <see cref="MaxAppendLines"/> per completion; past that they go to a <see cref="LineSpill"/> on disk
+/// as they come, so a completion of any size holds no more than that.
 /// </summary>
-internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteStatements statements, LogCalendar calendar) : IDisposable
+internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteStatements statements, LogCalendar calendar, string spillFolder) : IDisposable
 {
     public const int MaxAppendLines = 20_000;
 
@@ -29,35 +29,52 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
         var files = new Dictionary<(RecordType, DateOnly), FileAppend>();
         var lastRowIds = new long[Enum.GetValues<RecordType>().Length];
         int total = 0, inserted = 0, lines = 0;
-        foreach (var record in Synchronously(records, cancellationToken))
+        LineSpill? spill = null;
+        try
         {
-            total++;
-            var type = record.Type;
-            if (!files.TryGetValue((type, record.LogDate), out var file))
+            foreach (var record in Synchronously(records, cancellationToken))
             {
-                file = new FileAppend(LastStoredTimestamp(type, session.DeviceId, record.LogDate), lines < MaxAppendLines ? [] : null);
-                files[(type, record.LogDate)] = file;
-            }
-
-            if (!_rows.Insert(origin, record))
-            {
-                continue;
-            }
-
-            inserted++;
-            lastRowIds[(int)type] = _rows.LastRowId;
-            file.Added++;
-            file.EarliestNew ??= record.Timestamp;
-            if (file.Lines is not null && ++lines > MaxAppendLines)
-            {
-                // Too many to carry: every file of this completion is rewritten from the tables instead.
-                foreach (var each in files.Values)
+                total++;
+                var type = record.Type;
+                if (!files.TryGetValue((type, record.LogDate), out var file))
                 {
-                    each.Lines = null;
+                    file = new FileAppend(LastStoredTimestamp(type, session.DeviceId, record.LogDate), spill?.Open());
+                    files[(type, record.LogDate)] = file;
                 }
+
+                if (!_rows.Insert(origin, record))
+                {
+                    continue;
+                }
+
+                inserted++;
+                lastRowIds[(int)type] = _rows.LastRowId;
+                file.Added++;
+                file.EarliestNew ??= record.Timestamp;
+                if (spill is null && ++lines > MaxAppendLines)
+                {
+                    // Too many to carry: this completion's lines go to disk from here on.
+                    spill = new LineSpill(spillFolder);
+                    foreach (var each in files.Values)
+                    {
+                        each.Spill(spill);
+                    }
+                }
+
+                file.Add(record.Json);
             }
 
-            file.Lines?.Add(record.Json);
+            spill?.Complete();
+        }
+        catch
+        {
+            spill?.Complete();
+            foreach (var file in files.Values)
+            {
+                file.Spilled?.Delete();
+            }
+
+            throw;
         }
 
         var owed = new List<OwedLogFile>();
@@ -65,6 +82,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
         {
             if (file.Added == 0)
             {
+                file.Spilled?.Delete();
                 continue;
             }
 
@@ -72,7 +90,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
             var append = file.LastStored is null || file.EarliestNew >= file.LastStored;
             var outboxId = AddOutbox(type, session.DeviceId, date);
             PendingFiles.Add(new LogFileChange(
-                type, session.DeviceId, date, append ? file.Lines : null, file.LastStored is not null, lastRowIds[(int)type], outboxId));
+                type, session.DeviceId, date, append ? file.Lines : null, file.LastStored is not null, lastRowIds[(int)type], outboxId, file.Spilled, append));
             owed.Add(new OwedLogFile(type, session.DeviceId, date, outboxId));
         }
 
@@ -139,15 +157,41 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
 
     private static bool Wait(ValueTask<bool> moving) => moving.IsCompletedSuccessfully ? moving.Result : moving.AsTask().GetAwaiter().GetResult();
 
-    /// <summary>One dated file's share of the completion.</summary>
-    private sealed class FileAppend(long? lastStored, List<byte[]>? lines)
+    /// <summary>One dated file's share of the completion, its new lines in memory or spilled.</summary>
+    private sealed class FileAppend(long? lastStored, SpilledLines? spilled)
     {
         public long? LastStored { get; } = lastStored;
 
-        public List<byte[]>? Lines { get; set; } = lines;
+        public List<byte[]>? Lines { get; private set; } = spilled is null ? [] : null;
+
+        public SpilledLines? Spilled { get; private set; } = spilled;
 
         public int Added { get; set; }
 
         public long? EarliestNew { get; set; }
+
+        public void Add(byte[] line)
+        {
+            if (Spilled is { } spilled)
+            {
+                spilled.Spill.Add(spilled, line);
+            }
+            else
+            {
+                Lines!.Add(line);
+            }
+        }
+
+        /// <summary>The lines so far, and those to come, to the spill.</summary>
+        public void Spill(LineSpill spill)
+        {
+            Spilled = spill.Open();
+            foreach (var line in Lines!)
+            {
+                spill.Add(Spilled, line);
+            }
+
+            Lines = null;
+        }
     }
 }

@@ -81,6 +81,7 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var connection = _database.OpenWriteConnection();
+        LineSpill.RemoveLeftovers(_database.LogFilePaths.SpillFolder);
         var files = new LogFileWriter(
             _database.LogFilePaths,
             _calendar,
@@ -164,7 +165,7 @@ internal sealed class SyncWriteQueue : ISyncUnitOfWork, IHostedService, IAsyncDi
     private void Run(SqliteConnection connection, LogFileWriter files)
     {
         using var _ = connection;
-        using var context = new WriteContext(connection, _calendar);
+        using var context = new WriteContext(connection, _calendar, _database.LogFilePaths.SpillFolder);
 
         // Disposed first: what was committed is answered before the connection closes.
         using var flusher = new WalFlusher(_database.DatabasePath, _committed, files, _metrics, _logger);

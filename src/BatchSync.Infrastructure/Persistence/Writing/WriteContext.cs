@@ -9,11 +9,11 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 /// </summary>
 internal sealed class WriteContext : IDisposable
 {
-    public WriteContext(SqliteConnection connection, LogCalendar calendar)
+    public WriteContext(SqliteConnection connection, LogCalendar calendar, string spillFolder)
     {
         Statements = new SqliteStatements(connection);
         Sessions = new SqliteSessionRows(Statements);
-        Logs = new SqliteLogAppender(connection, Statements, calendar);
+        Logs = new SqliteLogAppender(connection, Statements, calendar, spillFolder);
         Checkpoint = new WriterCheckpoint(connection);
     }
 
