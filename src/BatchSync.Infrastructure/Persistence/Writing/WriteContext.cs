@@ -5,7 +5,8 @@ namespace BatchSync.Infrastructure.Persistence.Writing;
 
 /// <summary>
 /// What every item of the write queue is handed on the writer thread: the statements prepared on the
-/// writer's connection, and the session rows and log appends that run them, and the writer's own checkpoint. Lives as long as the writer.
+/// writer's connection, the session rows and log appends that run them, and the writer's own checkpoint.
+/// Lives as long as the writer.
 /// </summary>
 internal sealed class WriteContext : IDisposable
 {
