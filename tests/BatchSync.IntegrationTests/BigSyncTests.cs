@@ -88,6 +88,28 @@ public sealed class BigSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task LargeCompletion_NoSpillFolderToBeHad_CompletesAndItsFilesAreRewrittenFromTheTables()
+    {
+        var client = _app.ClientWith(BatchSyncApp.DeviceToken);
+        var device = SyncData.NewId("nospill");
+        var records = SyncData.Records(21 * PerPart, stepMs: 5000);
+        var parts = SyncData.Parts(SyncData.NewId(device), device, records, PerPart);
+        foreach (var part in parts.Skip(1))
+        {
+            await client.PostPart(part).Ok();
+        }
+
+        // A plain file where the spill folder would go (PostgreSQL spills nothing and completes the same).
+        File.WriteAllBytes(Path.Combine(_app.DataDirectory, "spill"), []);
+        var completed = await (await client.PostPart(parts[0]).Ok()).Json();
+
+        Assert.True(completed.GetProperty("sync_complete").GetBoolean());
+        Assert.Equal(records.Count, completed.GetProperty("new_records").GetInt32());
+        StoredLogs.AssertExactlyOnce(_app.DataDirectory, device, records);
+        StoredLogs.AssertFilesMatchTables(_app.DataDirectory);
+    }
+
+    [Fact]
     public async Task DamagedStagedPart_ItsCompletionFails_NothingStored_TheSyncStaysOpen()
     {
         var client = _app.ClientWith(BatchSyncApp.DeviceToken);

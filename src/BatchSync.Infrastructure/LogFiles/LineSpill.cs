@@ -41,6 +41,32 @@ internal sealed class LineSpill
         }
     }
 
+    /// <summary>A spill in the folder, or null when the folder cannot be had (its completion's files are then rewritten from the tables).</summary>
+    public static LineSpill? TryStart(string folder)
+    {
+        try
+        {
+            return new LineSpill(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A new spill file, or null when it cannot be created; its lines are added through what it returns.</summary>
+    public SpilledLines? TryOpen()
+    {
+        try
+        {
+            return Open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A new spill file; its lines are added through what it returns.</summary>
     public SpilledLines Open()
     {

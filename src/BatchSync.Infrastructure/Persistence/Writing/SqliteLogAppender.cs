@@ -30,6 +30,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
         var lastRowIds = new long[Enum.GetValues<RecordType>().Length];
         int total = 0, inserted = 0, lines = 0;
         LineSpill? spill = null;
+        var overflowed = false;
         try
         {
             foreach (var record in Synchronously(records, cancellationToken))
@@ -38,8 +39,12 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
                 var type = record.Type;
                 if (!files.TryGetValue((type, record.LogDate), out var file))
                 {
-                    file = new FileAppend(LastStoredTimestamp(type, session.DeviceId, record.LogDate), spill?.Open());
+                    file = new FileAppend(LastStoredTimestamp(type, session.DeviceId, record.LogDate));
                     files[(type, record.LogDate)] = file;
+                    if (overflowed)
+                    {
+                        file.Spill(spill);
+                    }
                 }
 
                 if (!_rows.Insert(origin, record))
@@ -51,10 +56,11 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
                 lastRowIds[(int)type] = _rows.LastRowId;
                 file.Added++;
                 file.EarliestNew ??= record.Timestamp;
-                if (spill is null && ++lines > MaxAppendLines)
+                if (!overflowed && ++lines > MaxAppendLines)
                 {
                     // Too many to carry: this completion's lines go to disk from here on.
-                    spill = new LineSpill(spillFolder);
+                    overflowed = true;
+                    spill = LineSpill.TryStart(spillFolder);
                     foreach (var each in files.Values)
                     {
                         each.Spill(spill);
@@ -157,14 +163,17 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
 
     private static bool Wait(ValueTask<bool> moving) => moving.IsCompletedSuccessfully ? moving.Result : moving.AsTask().GetAwaiter().GetResult();
 
-    /// <summary>One dated file's share of the completion, its new lines in memory or spilled.</summary>
-    private sealed class FileAppend(long? lastStored, SpilledLines? spilled)
+    /// <summary>
+    /// One dated file's share of the completion, its new lines in memory or spilled; neither when the
+    /// spill could not be had, and the file is rewritten from the table.
+    /// </summary>
+    private sealed class FileAppend(long? lastStored)
     {
         public long? LastStored { get; } = lastStored;
 
-        public List<byte[]>? Lines { get; private set; } = spilled is null ? [] : null;
+        public List<byte[]>? Lines { get; private set; } = [];
 
-        public SpilledLines? Spilled { get; private set; } = spilled;
+        public SpilledLines? Spilled { get; private set; }
 
         public int Added { get; set; }
 
@@ -178,17 +187,20 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
             }
             else
             {
-                Lines!.Add(line);
+                Lines?.Add(line);
             }
         }
 
-        /// <summary>The lines so far, and those to come, to the spill.</summary>
-        public void Spill(LineSpill spill)
+        /// <summary>The lines so far, and those to come, to the spill: no longer in memory either way.</summary>
+        public void Spill(LineSpill? spill)
         {
-            Spilled = spill.Open();
-            foreach (var line in Lines!)
+            Spilled = spill?.TryOpen();
+            if (Spilled is { } spilled)
             {
-                spill.Add(Spilled, line);
+                foreach (var line in Lines!)
+                {
+                    spill!.Add(spilled, line);
+                }
             }
 
             Lines = null;
