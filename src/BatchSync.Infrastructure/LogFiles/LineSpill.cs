@@ -200,6 +200,8 @@ internal sealed class LineSpill
 /// <summary>One dated file's new lines in a <see cref="LineSpill"/>.</summary>
 internal sealed record SpilledLines(LineSpill Spill, int Index, string Path)
 {
+    public void Add(byte[] line) => Spill.Add(this, line);
+
     /// <summary>The spill file, once written and synced whole; throws when it could not be.</summary>
     public string Finished()
     {

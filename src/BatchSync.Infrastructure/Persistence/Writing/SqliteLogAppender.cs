@@ -183,7 +183,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
         {
             if (Spilled is { } spilled)
             {
-                spilled.Spill.Add(spilled, line);
+                spilled.Add(line);
             }
             else
             {
@@ -199,7 +199,7 @@ internal sealed class SqliteLogAppender(SqliteConnection connection, SqliteState
             {
                 foreach (var line in Lines!)
                 {
-                    spill!.Add(spilled, line);
+                    spilled.Add(line);
                 }
             }
 
