@@ -80,7 +80,7 @@ public sealed class AdminTests : IDisposable
         var future = await Data($"/api/v1/admin/sessions?device_id={device}&from={DateTime.UtcNow.AddHours(1):O}");
         var page2 = await Data($"/api/v1/admin/sessions?device_id={device}&page=2&page_size=2");
 
-        Assert.Equal([open1, open2], open.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("sync_id").GetString()).Order());
+        Assert.Equal(new[] { open1, open2 }.Order(), open.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("sync_id").GetString()).Order());
         Assert.Equal(done, completed.GetProperty("items")[0].GetProperty("sync_id").GetString());
         Assert.Equal(2, completed.GetProperty("items")[0].GetProperty("received_parts").GetInt32());
         Assert.Equal(open2, jane.GetProperty("items").EnumerateArray().Single().GetProperty("sync_id").GetString());
