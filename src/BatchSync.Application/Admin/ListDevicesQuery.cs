@@ -26,7 +26,7 @@ public sealed record PositionDto(long Timestamp, double Latitude, double Longitu
 
 public sealed record LastSyncDto(string SyncId, string SyncStatus, DateTime UpdatedAt);
 
-/// <summary>A device the server knows, with where it last was and its latest sync.</summary>
+/// <summary>A device the server knows, with where it last was and its latest sync (the one last touched; of two touched in the same millisecond, the one begun later).</summary>
 public sealed record DeviceDto(string DeviceId, PositionDto? LastPosition, LastSyncDto? LastSync)
 {
     /// <summary>Records stored for the device, by type (<c>location</c>, <c>driving</c>).</summary>
@@ -78,7 +78,7 @@ internal sealed class ListDevicesQueryHandler(IBatchSyncDbContext db) : IQueryHa
             var position = last is null ? null : PositionDto.Of(last.Timestamp, last.Data);
             var sync = await db.SyncSessions.AsNoTracking()
                 .Where(s => s.DeviceId == id)
-                .OrderByDescending(s => s.UpdatedAt)
+                .OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.CreatedAt).ThenByDescending(s => s.SyncId)
                 .Select(s => new { s.SyncId, s.Status, s.UpdatedAt })
                 .FirstOrDefaultAsync(cancellationToken);
             var counts = new Dictionary<string, int>
