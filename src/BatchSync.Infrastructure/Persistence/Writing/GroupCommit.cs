@@ -82,7 +82,11 @@ internal sealed class GroupCommit(
             }
             catch (Exception e)
             {
-                pendingFiles.Skip(filesBefore).ToList().ForEach(f => f.Spilled?.Delete());
+                for (var i = filesBefore; i < pendingFiles.Count; i++)
+                {
+                    pendingFiles[i].Spilled?.Delete();
+                }
+
                 pendingFiles.RemoveRange(filesBefore, pendingFiles.Count - filesBefore);
                 statements.Execute("ROLLBACK TO item");
                 statements.Execute("RELEASE item");
